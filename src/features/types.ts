@@ -13,8 +13,10 @@ export interface MelConfig {
   melBands: number;
   fMinHz: number;
   fMaxHz: number;
-  /** librosa center=True: reflect-pad fftSize/2 on both sides. */
+  /** librosa center=True: pad fftSize/2 on both sides so frame t is centred at t*hop. */
   center: boolean;
+  /** Padding used when center is true: librosa >= 0.10 pads with zeros ('constant'), older with 'reflect'. */
+  padMode: 'constant' | 'reflect';
   /** 'power' = |X|^2 (librosa default), 'magnitude' = |X|. */
   spectrum: 'power' | 'magnitude';
   /** 'slaney' area normalisation of the filters (librosa default) or none. */
