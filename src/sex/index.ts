@@ -1,0 +1,92 @@
+/**
+ * Sex stage: a speaker's window embeddings -> 'M' | 'F' with a confidence.
+ * The classifier is a logistic regression over speaker embeddings, trained by
+ * tools/train-sex.ts on LibriSpeech readers and AMI speakers (models/sex-classifier.json).
+ * A speaker's decision averages the log-odds of its windows, so long speakers are
+ * classified from many views, not one.
+ */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { ModelError } from '../errors/index.js';
+import type { Sex } from '../pipeline/types.js';
+import { logit, sigmoid, type LogisticModel } from './logistic.js';
+
+export interface SexModelFile {
+  format: 'count-speakers/sex-logistic@1';
+  /** Positive class of the regression. */
+  positive: 'F';
+  embeddingModel: string;
+  embeddingDim: number;
+  model: LogisticModel;
+  trainedOn: Record<string, unknown>;
+}
+
+export interface SexDecision {
+  sex: Sex;
+  /** Probability of the chosen sex, 0.5..1. */
+  confidence: number;
+  /** P(female). */
+  probabilityF: number;
+}
+
+export const DEFAULT_SEX_MODEL_URL = new URL('../../models/sex-classifier.json', import.meta.url);
+
+export class SexClassifier {
+  readonly dim: number;
+  private constructor(private readonly file: SexModelFile) {
+    this.dim = file.embeddingDim;
+  }
+
+  static fromModel(file: SexModelFile): SexClassifier {
+    return new SexClassifier(file);
+  }
+
+  static load(path: string | URL = DEFAULT_SEX_MODEL_URL): SexClassifier {
+    const p = typeof path === 'string' ? path : fileURLToPath(path);
+    let text: string;
+    try {
+      text = readFileSync(p, 'utf8');
+    } catch (cause) {
+      throw new ModelError(
+        'MODEL_MISSING',
+        `Sex classifier not found at ${p}: expected the JSON shipped in models/. Reinstall the package or run \`npx tsx tools/train-sex.ts\` to rebuild it.`,
+        p,
+      );
+    }
+    let parsed: SexModelFile;
+    try {
+      parsed = JSON.parse(text) as SexModelFile;
+    } catch {
+      throw new ModelError('MODEL_MISMATCH', `Sex classifier ${p} is not valid JSON. Restore it from the repository.`, p);
+    }
+    if (
+      parsed.format !== 'count-speakers/sex-logistic@1' ||
+      !Array.isArray(parsed.model?.weights) ||
+      parsed.model.weights.length !== parsed.embeddingDim
+    ) {
+      throw new ModelError(
+        'MODEL_MISMATCH',
+        `Sex classifier ${p}: expected format count-speakers/sex-logistic@1 with ${parsed.embeddingDim} weights, received format ${String(parsed.format)}. Restore it from the repository or retrain with tools/train-sex.ts.`,
+        p,
+      );
+    }
+    return new SexClassifier(parsed);
+  }
+
+  /** Log-odds of female for one embedding row. */
+  logitF(embeddings: Float32Array, row: number): number {
+    return logit(this.file.model, embeddings, row * this.dim);
+  }
+
+  /** Decide from the rows of `embeddings` listed in `rows` (a speaker's windows). */
+  classify(embeddings: Float32Array, rows: ArrayLike<number>): SexDecision {
+    if (rows.length === 0) return { sex: 'M', confidence: 0.5, probabilityF: 0.5 };
+    let sum = 0;
+    for (let i = 0; i < rows.length; i++) sum += this.logitF(embeddings, rows[i]);
+    const pF = sigmoid(sum / rows.length);
+    return pF >= 0.5 ? { sex: 'F', confidence: pF, probabilityF: pF } : { sex: 'M', confidence: 1 - pF, probabilityF: pF };
+  }
+}
+
+export { trainLogistic, logit, sigmoid } from './logistic.js';
+export type { LogisticModel } from './logistic.js';

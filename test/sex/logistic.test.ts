@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { SexClassifier, trainLogistic, sigmoid } from '../../src/sex/index.js';
+
+describe('trainLogistic', () => {
+  it('separates two shifted Gaussian classes and recovers a calibrated probability', () => {
+    // Deterministic two-class data in 3-D: class 1 shifted along the first axis.
+    const n = 400;
+    const dim = 3;
+    const rows = new Float32Array(n * dim);
+    const y = new Uint8Array(n);
+    let s = 1;
+    const rand = () => ((s = (s * 16807) % 2147483647) / 2147483647) - 0.5;
+    for (let i = 0; i < n; i++) {
+      y[i] = i % 2;
+      rows[i * dim] = (y[i] ? 1 : -1) + rand();
+      rows[i * dim + 1] = rand() * 4;
+      rows[i * dim + 2] = 10 + rand();
+    }
+    const model = trainLogistic(rows, n, dim, y, { l2: 1e-3, iterations: 50 });
+    let correct = 0;
+    for (let i = 0; i < n; i++) {
+      let z = model.bias;
+      for (let d = 0; d < dim; d++) z += (model.weights[d] * (rows[i * dim + d] - model.mean[d])) / model.std[d];
+      if ((sigmoid(z) >= 0.5 ? 1 : 0) === y[i]) correct++;
+    }
+    expect(correct).toBe(n);
+    // The informative axis dominates the nuisance axes.
+    expect(Math.abs(model.weights[0])).toBeGreaterThan(5 * Math.abs(model.weights[1]));
+  });
+
+  it('classifies a speaker by the mean log-odds of its windows', () => {
+    const clf = SexClassifier.fromModel({
+      format: 'count-speakers/sex-logistic@1',
+      positive: 'F',
+      embeddingModel: 'test',
+      embeddingDim: 2,
+      model: { mean: [0, 0], std: [1, 1], weights: [1, 0], bias: 0 },
+      trainedOn: {},
+    });
+    const emb = new Float32Array([2, 0, -1, 0, 3, 0]);
+    const d = clf.classify(emb, [0, 1, 2]);
+    expect(d.sex).toBe('F');
+    expect(d.probabilityF).toBeCloseTo(sigmoid(4 / 3), 6);
+    expect(clf.classify(emb, [1]).sex).toBe('M');
+    expect(clf.classify(emb, [1]).confidence).toBeCloseTo(1 - sigmoid(-1), 6);
+  });
+});
