@@ -1,0 +1,62 @@
+/** Where the shared evaluation data lives (never copied into the repo). */
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import wavefile from 'wavefile';
+
+export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const SHARED_DATA_DIR = process.env.COUNT_SPEAKERS_DATA ?? path.resolve(REPO_ROOT, '../shared/data');
+
+export function requireSharedData(sub = ''): string {
+  const dir = path.join(SHARED_DATA_DIR, sub);
+  if (!existsSync(dir)) {
+    throw new Error(
+      `Shared data not found at ${dir}. Put the data folder at ../shared/data beside the clone, or set COUNT_SPEAKERS_DATA.`,
+    );
+  }
+  return dir;
+}
+
+export interface LibriReader {
+  speaker: string;
+  sex: 'M' | 'F';
+  file: string;
+  seconds: number;
+}
+
+export function readLibriSpeakers(): LibriReader[] {
+  const dir = requireSharedData('librispeech');
+  const lines = readFileSync(path.join(dir, 'speakers.csv'), 'utf8').trim().split('\n').slice(1);
+  return lines.map((l) => {
+    const [speaker, sex, file, seconds] = l.split(',');
+    return { speaker, sex: sex as 'M' | 'F', file: path.join(dir, file), seconds: Number(seconds) };
+  });
+}
+
+/**
+ * Deterministic reader split: readers with id % 10 < 3 (about 30 %) are held out for
+ * evaluation (simulated-conversation benchmark); the rest train the sex classifier and
+ * calibrate thresholds, so the benchmark never sees a reader the models were fitted on.
+ */
+export function isHeldOutReader(speaker: string): boolean {
+  return Number(speaker) % 10 < 3;
+}
+
+/** Read a 16 kHz WAV of the shared data as float32 (tools only; the engine uses src/audio). */
+export function readWav16k(file: string): Float32Array {
+  const { WaveFile } = wavefile;
+  const w = new WaveFile(readFileSync(file));
+  const fmt = w.fmt as { sampleRate: number; numChannels: number };
+  if (fmt.sampleRate !== 16000 || fmt.numChannels !== 1) {
+    throw new Error(`${file}: expected 16 kHz mono, received ${fmt.sampleRate} Hz x ${fmt.numChannels}`);
+  }
+  w.toBitDepth('32f');
+  return w.getSamples(false, Float32Array) as unknown as Float32Array;
+}
+
+export function writeWavFloat32(file: string, samples: Float32Array, sampleRateHz = 16000): Buffer {
+  const { WaveFile } = wavefile;
+  const w = new WaveFile();
+  w.fromScratch(1, sampleRateHz, '32f', samples);
+  return Buffer.from(w.toBuffer());
+}

@@ -1,0 +1,246 @@
+/**
+ * Build simulated conversations from the 251 LibriSpeech readers in ../shared/data, with
+ * reference RTTM and truth, for calibration and for the end-to-end benchmark.
+ *
+ *   npx tsx tools/simulate-conversations.ts --set test --count 40 --out bench/results/sim-test
+ *
+ * --set calib uses only the readers that train the models; --set test only the held-out
+ * readers (tools/lib/shared-data.ts: isHeldOutReader), so evaluation never sees a training voice.
+ * Each file: 1-5 speakers, each reader's utterance cut at low-energy points into 2-4 turns,
+ * pauses of 0.2-1.2 s, about 15 % of turn changes overlapping by 0.2-0.8 s, a bed of real
+ * music or noise (MUSAN excerpts in ina/musanmix.wav) or synthetic noise at 12-25 dB below
+ * the speech, and a 1.5-4 s lead-in where only the bed plays.
+ * Reference speech = energy-based activity of each clean turn (30 ms frames, gaps < 0.3 s
+ * bridged), independent of the engine's VAD.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { isHeldOutReader, readLibriSpeakers, readWav16k, requireSharedData, writeWavFloat32 } from './lib/shared-data.js';
+
+const SR = 16000;
+
+interface Args {
+  set: 'calib' | 'test';
+  count: number;
+  out: string;
+  seed: number;
+  minSpeakers: number;
+  maxSpeakers: number;
+}
+
+function parseArgs(argv: string[]): Args {
+  const a: Args = { set: 'test', count: 40, out: 'bench/results/sim-test', seed: 1, minSpeakers: 1, maxSpeakers: 5 };
+  let outGiven = false;
+  for (let i = 0; i < argv.length; i++) {
+    const k = argv[i];
+    const v = argv[i + 1];
+    if (k === '--set') (a.set = v as Args['set']), i++;
+    else if (k === '--count') (a.count = Number(v)), i++;
+    else if (k === '--out') (a.out = v), (outGiven = true), i++;
+    else if (k === '--seed') (a.seed = Number(v)), i++;
+    else if (k === '--min-speakers') (a.minSpeakers = Number(v)), i++;
+    else if (k === '--max-speakers') (a.maxSpeakers = Number(v)), i++;
+    else throw new Error(`unknown argument ${k}`);
+  }
+  if (!outGiven) a.out = `bench/results/sim-${a.set}`;
+  if (a.set !== 'calib' && a.set !== 'test') throw new Error(`--set must be calib or test, received ${a.set}`);
+  return a;
+}
+
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const FRAME = 480; // 30 ms
+
+function frameEnergiesDb(x: Float32Array): Float64Array {
+  const n = Math.floor(x.length / FRAME);
+  const e = new Float64Array(n);
+  for (let f = 0; f < n; f++) {
+    let s = 0;
+    for (let i = f * FRAME; i < (f + 1) * FRAME; i++) s += x[i] * x[i];
+    e[f] = 10 * Math.log10(s / FRAME + 1e-12);
+  }
+  return e;
+}
+
+/** Energy activity: frames within 35 dB of the 95th-percentile frame, gaps < 0.3 s bridged. */
+function activity(x: Float32Array): Array<[number, number]> {
+  const e = frameEnergiesDb(x);
+  const sorted = Array.from(e).sort((p, q) => p - q);
+  const ref = sorted[Math.floor(sorted.length * 0.95)] ?? -120;
+  const thr = Math.max(ref - 35, -70);
+  const regions: Array<[number, number]> = [];
+  let start = -1;
+  for (let f = 0; f <= e.length; f++) {
+    const on = f < e.length && e[f] > thr;
+    if (on && start < 0) start = f;
+    if (!on && start >= 0) {
+      regions.push([start, f]);
+      start = -1;
+    }
+  }
+  const merged: Array<[number, number]> = [];
+  for (const r of regions) {
+    const last = merged[merged.length - 1];
+    if (last && r[0] - last[1] < 10) last[1] = r[1];
+    else merged.push([...r]);
+  }
+  return merged
+    .filter(([s, t]) => t - s >= 3)
+    .map(([s, t]) => [s * FRAME, Math.min(x.length, t * FRAME)]);
+}
+
+/** Cut an utterance into `parts` pieces at the quietest 30 ms frame near each even split point. */
+function cutAtPauses(x: Float32Array, parts: number): Float32Array[] {
+  const e = frameEnergiesDb(x);
+  const cuts = [0];
+  for (let p = 1; p < parts; p++) {
+    const target = Math.floor((e.length * p) / parts);
+    let best = target;
+    for (let f = Math.max(1, target - 25); f < Math.min(e.length - 1, target + 25); f++) if (e[f] < e[best]) best = f;
+    cuts.push(best * FRAME + FRAME / 2);
+  }
+  cuts.push(x.length);
+  const out: Float32Array[] = [];
+  for (let i = 0; i + 1 < cuts.length; i++) if (cuts[i + 1] - cuts[i] > SR) out.push(x.subarray(cuts[i], cuts[i + 1]));
+  return out;
+}
+
+function trim(x: Float32Array): Float32Array {
+  const act = activity(x);
+  if (act.length === 0) return x.subarray(0, 0);
+  return x.subarray(Math.max(0, act[0][0] - 800), Math.min(x.length, act[act.length - 1][1] + 800));
+}
+
+function rms(x: Float32Array): number {
+  let s = 0;
+  for (let i = 0; i < x.length; i++) s += x[i] * x[i];
+  return Math.sqrt(s / Math.max(1, x.length));
+}
+
+function main(): void {
+  const args = parseArgs(process.argv.slice(2));
+  const rand = rng(args.seed * 7919 + (args.set === 'test' ? 1 : 2));
+  const readers = readLibriSpeakers().filter((r) => isHeldOutReader(r.speaker) === (args.set === 'test'));
+  const ina = requireSharedData('ina');
+  const musan = readWav16kAny(path.join(ina, 'musanmix.wav'));
+  const beds: Record<string, Float32Array> = {
+    music: musan.subarray(0, Math.floor(22.4 * SR)),
+    noise: musan.subarray(Math.floor(29.2 * SR), Math.floor(55.5 * SR)),
+  };
+  const cache = new Map<string, Float32Array>();
+  const load = (f: string) => {
+    let x = cache.get(f);
+    if (!x) cache.set(f, (x = trim(readWav16k(f))));
+    return x;
+  };
+  const usable = readers.filter((r) => r.seconds >= 4);
+  mkdirSync(args.out, { recursive: true });
+  const truth: Record<string, unknown> = {};
+
+  for (let c = 0; c < args.count; c++) {
+    const uri = `sim-${args.set}-${String(c + 1).padStart(3, '0')}`;
+    const nSpk = args.minSpeakers + Math.floor(rand() * (args.maxSpeakers - args.minSpeakers + 1));
+    const pool = [...usable];
+    const chosen = [] as typeof usable;
+    while (chosen.length < nSpk) chosen.push(pool.splice(Math.floor(rand() * pool.length), 1)[0]);
+    // Turns: each reader's utterance in 2-4 pieces, interleaved so that neighbours differ where possible.
+    const queues = chosen.map((r) => ({ r, pieces: cutAtPauses(load(r.file), 2 + Math.floor(rand() * 3)) }));
+    const turns: Array<{ spk: string; sex: 'M' | 'F'; audio: Float32Array }> = [];
+    let last = '';
+    while (queues.some((q) => q.pieces.length > 0)) {
+      const avail = queues.filter((q) => q.pieces.length > 0 && (q.r.speaker !== last || queues.filter((z) => z.pieces.length).length === 1));
+      const q = avail[Math.floor(rand() * avail.length)];
+      turns.push({ spk: q.r.speaker, sex: q.r.sex, audio: q.pieces.shift()! });
+      last = q.r.speaker;
+    }
+    const leadIn = Math.floor((1.5 + rand() * 2.5) * SR);
+    const starts: number[] = [];
+    let t = leadIn;
+    for (let i = 0; i < turns.length; i++) {
+      if (i > 0) {
+        const overlap = turns[i].spk !== turns[i - 1].spk && rand() < 0.15;
+        const gap = overlap ? -Math.floor((0.2 + rand() * 0.6) * SR) : Math.floor((0.2 + rand() * 1.0) * SR);
+        t = Math.max(starts[i - 1] + Math.floor(turns[i - 1].audio.length / 2), t + gap);
+      }
+      starts.push(t);
+      t += turns[i].audio.length;
+    }
+    const total = t + Math.floor((0.5 + rand()) * SR);
+    const mix = new Float32Array(total);
+    const rttm: string[] = [];
+    const speechBy: Record<string, number> = {};
+    const sexBy: Record<string, 'M' | 'F'> = {};
+    // Per-speaker activity, unioned so a speaker's own turns never double count.
+    const perSpk = new Map<string, Array<[number, number]>>();
+    turns.forEach((turn, i) => {
+      const gain = 0.1 / Math.max(rms(turn.audio), 1e-4) * (0.6 + rand() * 0.8);
+      for (let k = 0; k < turn.audio.length; k++) mix[starts[i] + k] += turn.audio[k] * gain;
+      const acts = perSpk.get(turn.spk) ?? [];
+      for (const [s, e] of activity(turn.audio)) acts.push([starts[i] + s, starts[i] + e]);
+      perSpk.set(turn.spk, acts);
+      sexBy[`S${turn.spk}`] = turn.sex;
+    });
+    for (const [spk, acts] of perSpk) {
+      acts.sort((p, q) => p[0] - q[0]);
+      let secs = 0;
+      for (const [s, e] of acts) {
+        rttm.push(`SPEAKER ${uri} 1 ${(s / SR).toFixed(3)} ${((e - s) / SR).toFixed(3)} <NA> <NA> S${spk} <NA> <NA>`);
+        secs += (e - s) / SR;
+      }
+      speechBy[`S${spk}`] = Number(secs.toFixed(3));
+    }
+    const bedKind = ['none', 'music', 'noise', 'white'][Math.floor(rand() * 4)];
+    const speechRms = 0.1;
+    if (bedKind !== 'none') {
+      const snrDb = 12 + rand() * 13;
+      const bedGain = (kind: Float32Array) => (speechRms * 10 ** (-snrDb / 20)) / Math.max(rms(kind), 1e-6);
+      if (bedKind === 'white') {
+        const g = speechRms * 10 ** (-snrDb / 20) * Math.sqrt(3);
+        for (let k = 0; k < total; k++) mix[k] += (rand() * 2 - 1) * g;
+      } else {
+        const bed = beds[bedKind];
+        const g = bedGain(bed);
+        const off = Math.floor(rand() * bed.length);
+        for (let k = 0; k < total; k++) mix[k] += bed[(off + k) % bed.length] * g;
+      }
+    }
+    let peak = 0;
+    for (let k = 0; k < total; k++) peak = Math.max(peak, Math.abs(mix[k]));
+    if (peak > 0.99) for (let k = 0; k < total; k++) mix[k] *= 0.99 / peak;
+    rttm.sort((p, q) => Number(p.split(' ')[3]) - Number(q.split(' ')[3]));
+    writeFileSync(path.join(args.out, `${uri}.wav`), writeWavFloat32(path.join(args.out, `${uri}.wav`), mix));
+    writeFileSync(path.join(args.out, `${uri}.rttm`), rttm.join('\n') + '\n');
+    writeFileSync(path.join(args.out, `${uri}.uem`), `${uri} 1 0.000 ${(total / SR).toFixed(3)}\n`);
+    const counts = (min: number) => {
+      const out = { M: 0, F: 0 };
+      for (const [s, secs] of Object.entries(speechBy)) if (secs >= min) out[sexBy[s]]++;
+      return out;
+    };
+    truth[uri] = {
+      speech_by_speaker: speechBy,
+      sex_by_speaker: sexBy,
+      counts_min1s: counts(1),
+      counts_min2s: counts(2),
+      bed: bedKind,
+      duration_sec: Number((total / SR).toFixed(3)),
+    };
+  }
+  writeFileSync(path.join(args.out, 'truth.json'), JSON.stringify(truth, null, 1) + '\n');
+  process.stdout.write(`wrote ${args.count} conversations (${args.set} readers: ${usable.length}) to ${args.out}\n`);
+}
+
+/** musanmix.wav is float 16 kHz; read it through wavefile without the 16-bit assumption. */
+function readWav16kAny(file: string): Float32Array {
+  return readWav16k(file);
+}
+
+main();
