@@ -11,6 +11,15 @@ export interface AudioInfo {
   bitsPerSample: number;
   /** Duration in seconds at the native rate (for a truncated data chunk: what is really there). */
   durationSec: number;
+  /** Codec in ffmpeg's naming: 'pcm_s16le', 'pcm_f32le', 'pcm_alaw', 'mp3'... (set by the audio stage). */
+  codec?: string;
+  /**
+   * NaN or infinite samples replaced by 0 (set by the audio stage; while streaming it grows,
+   * final once the stream has ended).
+   */
+  nonFiniteSamples?: number;
+  /** Repairs made while reading: data length past the end of the file, partial last frame dropped... */
+  warnings?: string[];
 }
 
 /** The engine works on 16 kHz mono float32 in [-1, 1]. */
