@@ -1,0 +1,124 @@
+/**
+ * Feature frontend benchmark (issue #6): the model's full mel frontend
+ * (VOICE_ENCODER_MEL_CONFIG: n_fft 400, hop 160, 40 slaney mels, centre zero padding, power)
+ * with the TypeScript backend (fft.js Bluestein for n_fft=400, src/features/tsBackend.ts)
+ * and with the WASM SIMD core, single thread, same audio, same config, in one run.
+ *
+ *   npm run bench:dsp -- [--json out.json] [--minutes 10] [--repeats 5]
+ *
+ * Audio: LibriSpeech utterances from ../shared/data/librispeech concatenated and tiled to
+ * --minutes; synthetic noise + chirps (fixed seed) when the folder is absent (said so).
+ * Timing: best of --repeats runs of melSpectrogram on the whole signal after one warm-up
+ * (best-of filters out other processes on the shared 2-core machine).
+ */
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { performance } from 'node:perf_hooks';
+import wavefile from 'wavefile';
+import { VOICE_ENCODER_MEL_CONFIG } from '../src/features/melConfig.js';
+import { TsFeatureBackend } from '../src/features/tsBackend.js';
+import type { FeatureBackend, MelConfig, MelSpectrogram } from '../src/features/types.js';
+import { createWasmBackend } from '../src/features/wasmBackend.js';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const dataDir = process.env.COUNT_SPEAKERS_DATA ?? path.resolve(repoRoot, '../shared/data');
+
+function arg(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+const minutes = Number(arg('minutes') ?? '10');
+const repeats = Math.max(1, Number(arg('repeats') ?? '5'));
+const jsonOut = arg('json');
+const SR = 16000;
+
+function readWav16k(file: string): Float32Array {
+  const wav = new wavefile.WaveFile(readFileSync(file));
+  const fmt = wav.fmt as { sampleRate: number; numChannels: number };
+  if (fmt.sampleRate !== SR || fmt.numChannels !== 1) throw new Error(`${file}: expected 16 kHz mono, got ${fmt.sampleRate} Hz x ${fmt.numChannels}`);
+  wav.toBitDepth('32f');
+  return Float32Array.from(wav.getSamples(false, Float64Array) as unknown as Float64Array);
+}
+
+function loadAudio(targetSamples: number): { samples: Float32Array; source: string } {
+  const dir = path.join(dataDir, 'librispeech');
+  const out = new Float32Array(targetSamples);
+  if (existsSync(dir)) {
+    const files = readdirSync(dir).filter((f) => f.endsWith('.wav')).sort().slice(0, 20);
+    const clips = files.map((f) => readWav16k(path.join(dir, f)));
+    let pos = 0;
+    while (pos < targetSamples) {
+      for (const c of clips) {
+        const n = Math.min(c.length, targetSamples - pos);
+        out.set(c.subarray(0, n), pos);
+        pos += n;
+        if (pos >= targetSamples) break;
+      }
+    }
+    return { samples: out, source: `${files.length} LibriSpeech files from ${dir}, tiled` };
+  }
+  console.warn(`[bench-dsp] ${dir} not found: using synthetic audio (noise + chirps, fixed seed)`);
+  let s = 12345;
+  for (let i = 0; i < targetSamples; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    const t = (i % (SR * 5)) / SR;
+    out[i] = 0.1 * (s / 2 ** 32 - 0.5) + 0.5 * Math.sin(2 * Math.PI * (100 * t + 300 * t * t));
+  }
+  return { samples: out, source: 'synthetic' };
+}
+
+function time(backend: FeatureBackend, samples: Float32Array, config: MelConfig): { best: number; all: number[]; result: MelSpectrogram } {
+  let result = backend.melSpectrogram(samples.subarray(0, SR * 20), config); // warm-up (JIT, plans)
+  const all: number[] = [];
+  for (let r = 0; r < repeats; r++) {
+    const t0 = performance.now();
+    result = backend.melSpectrogram(samples, config);
+    all.push((performance.now() - t0) / 1000);
+  }
+  return { best: Math.min(...all), all, result };
+}
+
+const config = VOICE_ENCODER_MEL_CONFIG;
+const { samples, source } = loadAudio(Math.round(minutes * 60 * SR));
+const audioSec = samples.length / SR;
+console.log(`audio: ${audioSec.toFixed(1)} s (${source}); config: n_fft ${config.fftSize}, hop ${config.hopSamples}, ${config.melBands} mels, ${config.padMode} centre padding, ${config.spectrum}`);
+
+const ts = new TsFeatureBackend();
+const wasm = createWasmBackend();
+try {
+  const tsRun = time(ts, samples, config);
+  const wasmRun = time(wasm, samples, config);
+
+  // Same numbers (sanity): worst per-frame error relative to the frame max.
+  let worst = 0;
+  const a = tsRun.result.data;
+  const b = wasmRun.result.data;
+  const bands = config.melBands;
+  if (tsRun.result.frames !== wasmRun.result.frames) throw new Error(`frame counts differ: ts ${tsRun.result.frames}, wasm ${wasmRun.result.frames}`);
+  for (let t = 0; t < tsRun.result.frames; t++) {
+    let maxRef = 0;
+    let maxErr = 0;
+    for (let m = 0; m < bands; m++) {
+      maxRef = Math.max(maxRef, Math.abs(a[t * bands + m]));
+      maxErr = Math.max(maxErr, Math.abs(a[t * bands + m] - b[t * bands + m]));
+    }
+    if (maxRef > 0) worst = Math.max(worst, maxErr / maxRef);
+  }
+
+  const speedupVsFftJs = tsRun.best / wasmRun.best;
+  const featureSecondsPerAudioHour = (wasmRun.best / audioSec) * 3600;
+  const fmt = (xs: number[]): string => xs.map((x) => x.toFixed(3)).join(' ');
+  console.log(`frames: ${wasmRun.result.frames}`);
+  console.log(`ts (fft.js) backend: best ${tsRun.best.toFixed(3)} s  [runs: ${fmt(tsRun.all)}]  -> ${((tsRun.best / audioSec) * 3600).toFixed(2)} s per audio hour`);
+  console.log(`wasm SIMD core:      best ${wasmRun.best.toFixed(3)} s  [runs: ${fmt(wasmRun.all)}]  -> ${featureSecondsPerAudioHour.toFixed(3)} s per audio hour`);
+  console.log(`speedupVsFftJs: ${speedupVsFftJs.toFixed(2)} (target >= 3); featureSecondsPerAudioHour: ${featureSecondsPerAudioHour.toFixed(3)} (target <= 2)`);
+  console.log(`max per-frame relative difference ts vs wasm: ${worst.toExponential(2)}`);
+  if (jsonOut !== undefined) {
+    writeFileSync(jsonOut, JSON.stringify({ speedupVsFftJs, featureSecondsPerAudioHour }, null, 2) + '\n');
+    console.log(`wrote ${jsonOut}`);
+  }
+} finally {
+  wasm.dispose();
+}
