@@ -55,14 +55,8 @@ const KIND_MAGNITUDE = 2;
 /** Frames per native call: bounds the heap (input ~1.3 MB at hop 160, output <= 3.3 MB). Multiple of 4 (SIMD lanes). */
 const CHUNK_FRAMES = 2048;
 
-/**
- * Where the binary is: `src/features/` and `dist/features/` both resolve `../../native/dsp.wasm`;
- * with tsconfig's rootDir '.' the build lands in `dist/src/features/`, hence the second candidate.
- */
-const DEFAULT_WASM_URLS: readonly URL[] = [
-  new URL('../../native/dsp.wasm', import.meta.url),
-  new URL('../../../native/dsp.wasm', import.meta.url),
-];
+/** Where the binary is: from `src/features/` and from `dist/features/` (tsconfig.build.json, rootDir src) alike. */
+const DEFAULT_WASM_URLS: readonly URL[] = [new URL('../../native/dsp.wasm', import.meta.url)];
 
 function unavailable(what: string, cause?: unknown): CountSpeakersError {
   return new CountSpeakersError(
