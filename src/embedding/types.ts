@@ -1,0 +1,37 @@
+/**
+ * Narrow model interface (as ricky0123/vad does for Silero) so the partial/batching logic
+ * is testable without ONNX; OnnxVoiceEncoder is the real implementation.
+ */
+export interface EmbeddingModel {
+  /** Embedding size (256 for the GE2E voice encoder). */
+  readonly dim: number;
+  /** Frames per partial utterance the model was trained on (160 = 1.6 s at hop 10 ms). */
+  readonly partialFrames: number;
+  /** Mel bands per frame the model expects (40). */
+  readonly melBands: number;
+  /**
+   * @param mels row-major [batch x frames x melBands], every item the same number of frames
+   * @returns row-major [batch x dim]; each row L2-normalised by the model (may hold NaN for an
+   *          all-zero input: callers check)
+   */
+  embedMels(mels: Float32Array, batch: number): Promise<Float32Array>;
+  dispose(): Promise<void>;
+}
+
+/** A span of the input to embed, in seconds from the start of the samples given. */
+export interface EmbeddingWindow {
+  startSec: number;
+  endSec: number;
+}
+
+export type SkipReason = 'too-short' | 'not-finite';
+
+/** Embeddings of a list of windows; rows of skipped windows are zero and `vectors[i]` is null. */
+export interface WindowEmbeddings {
+  dim: number;
+  /** row-major [windows x dim] */
+  data: Float32Array;
+  /** view of row i, or null when window i has no usable embedding */
+  vectors: (Float32Array | null)[];
+  skipped: { index: number; reason: SkipReason }[];
+}

@@ -1,0 +1,34 @@
+/**
+ * Parity with the original Resemblyzer (torch + librosa): tools/embedding_reference.py wrote the
+ * embeddings of 24 LibriSpeech files; our TypeScript frontend + ONNX model must agree on every one.
+ */
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import reference from './reference-embeddings.json' with { type: 'json' };
+import { OnnxVoiceEncoder } from '../../src/embedding/onnxVoiceEncoder.js';
+import { embedUtterance } from '../../src/embedding/embed.js';
+import { cosine, dataDir, hasData, readPcm16Wav } from './helpers.js';
+
+if (!hasData) console.warn(`parity test skipped: ${dataDir}/librispeech not found (set COUNT_SPEAKERS_DATA)`);
+
+describe.skipIf(!hasData)('embedUtterance vs original Resemblyzer 0.1.4', () => {
+  let enc: OnnxVoiceEncoder;
+  beforeAll(async () => {
+    enc = await OnnxVoiceEncoder.create({ threads: 1 });
+  });
+  afterAll(async () => {
+    await enc.dispose();
+  });
+
+  it('has at least 20 reference files', () => {
+    expect(reference.items.length).toBeGreaterThanOrEqual(20);
+  });
+
+  it.each(reference.items.map((r) => [r.file, r] as const))('%s: cosine >= 0.999', async (_name, r) => {
+    const samples = readPcm16Wav(path.join(dataDir, r.file));
+    expect(samples.length).toBe(r.samples);
+    const e = await embedUtterance(samples, enc);
+    expect(e).not.toBeNull();
+    expect(cosine(e!, r.embedding)).toBeGreaterThanOrEqual(0.999);
+  });
+});

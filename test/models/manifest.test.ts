@@ -1,0 +1,49 @@
+/** models/manifest.json describes every shipped model file: it must match the files byte for byte. */
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const modelsDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../models');
+interface Entry {
+  file: string;
+  sha256: string;
+  bytes: number;
+  license: string;
+  licenseFile: string;
+  source: unknown;
+  producedBy?: string;
+  [key: string]: unknown;
+}
+const manifest = JSON.parse(readFileSync(path.join(modelsDir, 'manifest.json'), 'utf8')) as { models: Record<string, Entry> };
+
+describe('models/manifest.json', () => {
+  it('has a voice-encoder entry', () => {
+    expect(Object.keys(manifest.models)).toContain('voice-encoder');
+  });
+
+  for (const [key, e] of Object.entries(manifest.models)) {
+    it(`${key}: file exists with the recorded size and sha256, licence file present`, () => {
+      const file = path.join(modelsDir, e.file);
+      expect(existsSync(file), `${file} missing`).toBe(true);
+      expect(statSync(file).size).toBe(e.bytes);
+      expect(createHash('sha256').update(readFileSync(file)).digest('hex')).toBe(e.sha256);
+      expect(typeof e.license).toBe('string');
+      expect(existsSync(path.join(modelsDir, e.licenseFile)), `${e.licenseFile} missing`).toBe(true);
+      expect(e.source).toBeTruthy();
+    });
+  }
+
+  it('voice-encoder: documents inputs, outputs and the frontend the code uses', () => {
+    const e = manifest.models['voice-encoder'];
+    expect(e).toMatchObject({
+      sampleRateHz: 16000,
+      inputs: [{ name: 'mels', type: 'float32', shape: ['batch', 'frames', 40] }],
+      outputs: [{ name: 'embedding', type: 'float32', shape: ['batch', 256] }],
+      frontend: { window: 'hann', windowSamples: 400, hopSamples: 160, fftSize: 400, melBands: 40, fMinHz: 0, fMaxHz: 8000, scaling: 'power', norm: 'slaney', padMode: 'constant' },
+      producedBy: 'tools/convert_resemblyzer.py',
+      license: 'Apache-2.0',
+    });
+  });
+});
