@@ -95,10 +95,17 @@ export async function startFfmpegDecoder(
   ffmpegPath: string,
   what: string,
   outRateHz: number,
+  channels: number,
 ): Promise<FfmpegDecoder> {
+  // ffmpeg's own -ac 1 mixes stereo at -3 dB per channel (0.707 L + 0.707 R); a pan filter gives
+  // the plain mean of the channels, as the WAV path does, so levels match across formats.
+  const mix =
+    channels > 1 && channels <= 64
+      ? ['-af', `pan=mono|c0=${Array.from({ length: channels }, (_, c) => `${1 / channels}*c${c}`).join('+')}`]
+      : [];
   const child = spawn(
     ffmpegPath,
-    ['-nostdin', '-v', 'error', '-i', file, '-vn', '-f', 'f32le', '-ac', '1', '-ar', String(outRateHz), '-'],
+    ['-nostdin', '-v', 'error', '-i', file, '-vn', ...mix, '-f', 'f32le', '-ac', '1', '-ar', String(outRateHz), '-'],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   await new Promise<void>((resolve, reject) => {

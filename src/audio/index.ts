@@ -266,7 +266,7 @@ function wavStream(file: string, fh: FileHandle, layout: WavLayout, info: AudioI
 }
 
 function ffmpegStream(file: string, what: string, info: AudioInfo, cfg: AudioConfig): Promise<AudioStream> {
-  return startFfmpegDecoder(file, cfg.ffmpegPath, what, ENGINE_SAMPLE_RATE_HZ).then((dec) => {
+  return startFfmpegDecoder(file, cfg.ffmpegPath, what, ENGINE_SAMPLE_RATE_HZ, info.channels).then((dec) => {
     const claim = onceGuard(file);
     async function* blocks(): AsyncGenerator<Float32Array> {
       claim();
