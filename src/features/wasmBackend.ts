@@ -14,8 +14,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { ConfigError, CountSpeakersError } from '../errors/index.js';
+import { checkNumber, mergeConfig } from '../config/index.js';
+import { CountSpeakersError } from '../errors/index.js';
 import { hannWindow, melFilterbank } from './filterbank.js';
+import { validateMelConfig } from './melConfig.js';
 import type { FeatureBackend, MelConfig, MelSpectrogram } from './types.js';
 
 /** The few WebAssembly globals used here (tsconfig's lib has no WebAssembly types; Node provides them). */
@@ -110,35 +112,21 @@ export function wasmSupportsFftSize(fftSize: number): boolean {
   return rest === 1;
 }
 
-function checkConfig(config: MelConfig, needsMel: boolean): void {
-  const int = (field: keyof MelConfig, min: number): void => {
-    const v = config[field];
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < min) {
-      throw new ConfigError(`features.${field}`, `an integer >= ${min}`, v);
-    }
-  };
-  int('sampleRateHz', 1);
-  int('windowSamples', 1);
-  int('hopSamples', 1);
-  int('fftSize', 1);
-  if (config.windowSamples > config.fftSize) {
-    throw new ConfigError('features.windowSamples', `an integer <= fftSize (${config.fftSize})`, config.windowSamples);
-  }
-  if (config.padMode !== 'constant' && config.padMode !== 'reflect') {
-    throw new ConfigError('features.padMode', '"constant" or "reflect"', config.padMode);
-  }
-  if (config.spectrum !== 'power' && config.spectrum !== 'magnitude') {
-    throw new ConfigError('features.spectrum', '"power" or "magnitude"', config.spectrum);
-  }
-  if (needsMel) {
-    int('melBands', 1);
-    if (!(config.fMinHz >= 0) || !(config.fMaxHz > config.fMinHz) || !(config.fMaxHz <= config.sampleRateHz / 2)) {
-      throw new ConfigError('features.fMaxHz', `a frequency in (fMinHz, sampleRateHz/2] = (${config.fMinHz}, ${config.sampleRateHz / 2}]`, config.fMaxHz);
-    }
-  }
+/** Full MelConfig check (shared validator) plus what only this core needs. */
+function checkConfig(config: MelConfig): void {
+  validateMelConfig(config);
   if (!wasmSupportsFftSize(config.fftSize)) {
     throw unavailable(`fftSize ${config.fftSize} is not supported by the core (needs a multiple of 4 whose half factors into 2, 3, 5)`);
   }
+}
+
+/** Merge MFCC options over the frozen defaults and check them (ConfigError names the field). */
+export function validateMfccOptions(partial: unknown, melBands: number): MfccOptions {
+  const o = mergeConfig<MfccOptions>('mfcc', DEFAULT_MFCC_OPTIONS, partial);
+  checkNumber('mfcc.coefficients', o.coefficients, { min: 1, max: melBands, integer: true });
+  checkNumber('mfcc.amin', o.amin, { min: 0, exclusiveMin: true });
+  if (o.topDb !== null) checkNumber('mfcc.topDb', o.topDb, { min: 0 });
+  return o;
 }
 
 /** Number of frames librosa.stft gives for `length` samples. */
@@ -225,7 +213,7 @@ export class WasmFeatureBackend implements FeatureBackend {
   }
 
   melSpectrogram(samples: Float32Array, config: MelConfig): MelSpectrogram {
-    checkConfig(config, true);
+    checkConfig(config);
     const kind = config.spectrum === 'power' ? KIND_POWER : KIND_MAGNITUDE;
     const r = this.run(samples, config, kind, true);
     return { data: r.data, frames: r.frames, melBands: config.melBands };
@@ -233,24 +221,19 @@ export class WasmFeatureBackend implements FeatureBackend {
 
   /** |X|^2 or |X| (config.spectrum) per frame, [frames x (fftSize/2 + 1)]. */
   spectrogram(samples: Float32Array, config: MelConfig): Spectrogram {
-    checkConfig(config, false);
+    checkConfig(config);
     return this.run(samples, config, config.spectrum === 'power' ? KIND_POWER : KIND_MAGNITUDE, false);
   }
 
   /** Complex STFT, [frames x bins x 2] interleaved (re, im), librosa sign convention (e^{-i...}). */
   complexSpectrogram(samples: Float32Array, config: MelConfig): Spectrogram {
-    checkConfig(config, false);
+    checkConfig(config);
     return this.run(samples, config, KIND_COMPLEX, false);
   }
 
   /** MFCC from the mel spectrogram of `config` (see MfccOptions). */
   mfcc(samples: Float32Array, config: MelConfig, options: Partial<MfccOptions> = {}): Mfcc {
-    const opts = { ...DEFAULT_MFCC_OPTIONS, ...options };
-    if (!Number.isInteger(opts.coefficients) || opts.coefficients < 1 || opts.coefficients > config.melBands) {
-      throw new ConfigError('mfcc.coefficients', `an integer in [1, melBands=${config.melBands}]`, opts.coefficients);
-    }
-    if (!(opts.amin > 0)) throw new ConfigError('mfcc.amin', 'a number > 0', opts.amin);
-    if (opts.topDb !== null && !(opts.topDb >= 0)) throw new ConfigError('mfcc.topDb', 'a number >= 0 or null', opts.topDb);
+    const opts = validateMfccOptions(options, config.melBands);
     const mel = this.melSpectrogram(samples, config);
     const bands = config.melBands;
     const coeffs = opts.coefficients;

@@ -16,7 +16,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { CountSpeakersError, ConfigError } from '../../src/errors/index.js';
 import { hannWindow, melFilterbank } from '../../src/features/filterbank.js';
 import type { MelConfig } from '../../src/features/types.js';
-import { createWasmBackend, dctOrthoMatrix, frameCount, wasmSupportsFftSize } from '../../src/features/wasmBackend.js';
+import { createWasmBackend, dctOrthoMatrix, frameCount, wasmSupportsFftSize, type MfccOptions } from '../../src/features/wasmBackend.js';
 
 const MODEL: MelConfig = {
   sampleRateHz: 16000,
@@ -456,5 +456,7 @@ describe('wasm heap ownership and errors', () => {
     expect(code).toBe('WASM_UNAVAILABLE');
     expect(() => backend.melSpectrogram(noise(1000, 1), { ...MODEL, hopSamples: 0 })).toThrow(/hopSamples/);
     expect(() => backend.melSpectrogram(noise(1000, 1), { ...MODEL, windowSamples: 401 })).toThrow(ConfigError);
+    expect(() => backend.mfcc(noise(1000, 1), MODEL, { coefs: 3 } as unknown as Partial<MfccOptions>)).toThrow(/mfcc\.coefs/);
+    expect(() => backend.mfcc(noise(1000, 1), MODEL, { topDb: -1 })).toThrow(/mfcc\.topDb/);
   });
 });
