@@ -1,0 +1,27 @@
+/** Entry of the `count-speakers` command: dispatch to the subcommands. Owns exit codes. */
+import { readFileSync } from 'node:fs';
+import { runCount } from './count.js';
+import { processIo, type CliIo } from './io.js';
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
+  const [first, ...rest] = argv;
+  if (first === '-v' || first === '--version') {
+    io.stdout(`count-speakers ${version()}\n`);
+    return 0;
+  }
+  if (first === 'der') {
+    const { runDer } = await import('./der.js');
+    return runDer(rest, io);
+  }
+  if (first === undefined) {
+    const { COUNT_HELP } = await import('./count.js');
+    io.stderr(COUNT_HELP + '\n');
+    return 2;
+  }
+  return runCount(argv, io);
+}

@@ -1,0 +1,17 @@
+/** count-speakers: how many distinct women and men speak in a recording. */
+export { countSpeakers, diarize, createEngine, Engine } from './pipeline/index.js';
+export type {
+  Counts,
+  Diarization,
+  DiarizeOptions,
+  ProgressEvent,
+  ProgressStage,
+  Sex,
+  SpeakerSummary,
+  Turn,
+  EngineOptions,
+} from './pipeline/index.js';
+export { CountSpeakersError, AudioInputError, ConfigError, ModelError, AnnotationError } from './errors/index.js';
+export type { ErrorCode } from './errors/index.js';
+export { scoreDer } from './metrics/index.js';
+export { parseRttm, formatRttm } from './io/index.js';

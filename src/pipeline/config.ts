@@ -1,0 +1,96 @@
+/**
+ * Pipeline configuration: how speech is windowed, reconstructed and counted, plus each
+ * stage's own config. Defaults are frozen; thresholds marked "calibrated" come from
+ * tools/calibrate.ts on simulated conversations of the calibration readers.
+ */
+import { availableParallelism } from 'node:os';
+import { checkNumber, mergeConfig } from '../config/index.js';
+import { ConfigError } from '../errors/index.js';
+import { DEFAULT_CLUSTERING_CONFIG, validateClusteringConfig, type ClusteringConfig } from '../clustering/index.js';
+import { DEFAULT_VAD_CONFIG, validateVadConfig, type VadConfig } from '../vad/index.js';
+import type { DiarizeOptions } from './types.js';
+
+export interface PipelineConfig {
+  /** Embedding window (the voice encoder was trained on 1.6 s partials). */
+  windowSec: number;
+  /** Step between windows inside a speech region. */
+  hopSec: number;
+  /** Speech regions shorter than this get no window of their own. */
+  minWindowSec: number;
+  /** Resolution of the turn boundaries. */
+  frameSec: number;
+  /** Turns shorter than this are merged into the neighbouring speaker. */
+  minTurnSec: number;
+  /** A region without its own window borrows a label from at most this far. */
+  maxBorrowSec: number;
+  /** A speaker with less total speech is not counted (their windows go to the nearest counted speaker). */
+  minSpeechSec: number;
+  /** Worker/ONNX threads. */
+  threads: number;
+  clustering: ClusteringConfig;
+  vad: VadConfig;
+}
+
+export const DEFAULT_PIPELINE_CONFIG: Readonly<PipelineConfig> = Object.freeze({
+  windowSec: 1.6,
+  hopSec: 0.8,
+  minWindowSec: 0.4,
+  frameSec: 0.05,
+  minTurnSec: 0.4,
+  maxBorrowSec: 2,
+  minSpeechSec: 2,
+  threads: Math.max(1, Math.min(availableParallelism(), 4)),
+  clustering: DEFAULT_CLUSTERING_CONFIG,
+  vad: DEFAULT_VAD_CONFIG,
+});
+
+export type PipelineOverrides = Partial<Omit<PipelineConfig, 'clustering' | 'vad'>> & {
+  clustering?: Partial<ClusteringConfig>;
+  vad?: Partial<VadConfig>;
+};
+
+export function validatePipelineConfig(partial?: PipelineOverrides): PipelineConfig {
+  const { clustering, vad, ...rest } = partial ?? {};
+  const base = mergeConfig<Omit<PipelineConfig, 'clustering' | 'vad'>>(
+    'pipeline',
+    withoutStages(DEFAULT_PIPELINE_CONFIG),
+    rest,
+  );
+  checkNumber('windowSec', base.windowSec, { min: 0.5, max: 10 });
+  checkNumber('hopSec', base.hopSec, { min: 0.1, max: base.windowSec });
+  checkNumber('minWindowSec', base.minWindowSec, { min: 0.1, max: base.windowSec });
+  checkNumber('frameSec', base.frameSec, { min: 0.01, max: 0.5 });
+  checkNumber('minTurnSec', base.minTurnSec, { min: 0, max: 10 });
+  checkNumber('maxBorrowSec', base.maxBorrowSec, { min: 0, max: 60 });
+  checkNumber('minSpeechSec', base.minSpeechSec, { min: 0, max: 3600 });
+  checkNumber('threads', base.threads, { min: 1, max: 256, integer: true });
+  return {
+    ...base,
+    clustering: validateClusteringConfig({ ...DEFAULT_CLUSTERING_CONFIG, ...clustering }),
+    vad: validateVadConfig({ ...DEFAULT_VAD_CONFIG, ...vad }),
+  };
+}
+
+function withoutStages(c: Readonly<PipelineConfig>): Omit<PipelineConfig, 'clustering' | 'vad'> {
+  const { clustering: _c, vad: _v, ...rest } = c;
+  return rest;
+}
+
+/** Public options (DiarizeOptions) -> pipeline overrides, validated with the option names users typed. */
+export function overridesFromOptions(options: DiarizeOptions = {}): PipelineOverrides {
+  const known = ['numSpeakers', 'minSpeakers', 'maxSpeakers', 'minSpeechSec', 'threads', 'onProgress'];
+  for (const k of Object.keys(options)) {
+    if (!known.includes(k)) throw new ConfigError(k, `one of the options ${known.join(', ')}`, 'an unknown option');
+  }
+  const clustering: Partial<ClusteringConfig> = {};
+  if (options.numSpeakers !== undefined) clustering.numSpeakers = checkNumber('numSpeakers', options.numSpeakers, { min: 1, max: 1000, integer: true });
+  if (options.minSpeakers !== undefined) clustering.minSpeakers = checkNumber('minSpeakers', options.minSpeakers, { min: 1, max: 1000, integer: true });
+  if (options.maxSpeakers !== undefined) clustering.maxSpeakers = checkNumber('maxSpeakers', options.maxSpeakers, { min: 1, max: 1000, integer: true });
+  if ((clustering.minSpeakers ?? 1) > (clustering.maxSpeakers ?? DEFAULT_CLUSTERING_CONFIG.maxSpeakers)) {
+    throw new ConfigError('minSpeakers', `<= maxSpeakers (${clustering.maxSpeakers})`, clustering.minSpeakers);
+  }
+  const out: PipelineOverrides = { clustering };
+  if (options.minSpeechSec !== undefined) out.minSpeechSec = checkNumber('minSpeechSec', options.minSpeechSec, { min: 0, max: 3600 });
+  if (options.threads !== undefined) out.threads = checkNumber('threads', options.threads, { min: 1, max: 256, integer: true });
+  return out;
+}

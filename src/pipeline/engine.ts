@@ -1,0 +1,302 @@
+/**
+ * The diarization pipeline, composed from the stages (only this folder composes them):
+ *   1. voice activity  - stream the audio once through Silero VAD -> speech regions
+ *   2. embedding       - stream it again, embed 1.6 s windows of speech (voice encoder)
+ *   3. clustering      - average-linkage AHC with a calibrated threshold -> speakers
+ *   4. reconstruction  - window labels -> turns; speakers under minSpeechSec are folded into
+ *                        their nearest counted speaker
+ *   5. sex             - per speaker, from the mean log-odds of its windows
+ * Reading the file twice keeps memory flat for long films: only speech regions and
+ * embeddings (1 KB per window) are kept, never the whole signal.
+ */
+import { openAudio } from '../audio/index.js';
+import { clusterCentroids, clusterEmbeddings } from '../clustering/index.js';
+import { embedWindows, OnnxVoiceEncoder, type EmbeddingModel } from '../embedding/index.js';
+import { CountSpeakersError } from '../errors/index.js';
+import { createWasmBackend } from '../features/wasmBackend.js';
+import { tsFeatureBackend } from '../features/tsBackend.js';
+import type { FeatureBackend } from '../features/types.js';
+import { SexClassifier } from '../sex/index.js';
+import {
+  regionsFromProbabilities,
+  SileroVad,
+  SpeechProbabilityStream,
+  type SpeechRegion,
+  type VadModel,
+} from '../vad/index.js';
+import { overridesFromOptions, validatePipelineConfig, type PipelineConfig, type PipelineOverrides } from './config.js';
+import { planWindows, reconstructTurns, speechByTurns, type PlannedWindow } from './reconstruction.js';
+import type { Counts, Diarization, DiarizeOptions, ProgressEvent, SpeakerSummary } from './types.js';
+
+const SR = 16000;
+
+/** Share of the progress bar each pass takes (decoding twice; embedding costs most). */
+const PROGRESS = { vadEnd: 0.3, embedEnd: 0.92 } as const;
+
+export interface EngineOptions {
+  threads?: number;
+  /** Advanced: override stage configs (calibration tools use this). */
+  config?: PipelineOverrides;
+  /** Advanced: models (tests, tools); default the ONNX models shipped in models/. */
+  vad?: VadModel;
+  encoder?: EmbeddingModel;
+  sex?: SexClassifier;
+  frontend?: FeatureBackend;
+}
+
+/** Intermediate results, for calibration and benchmarks. */
+export interface DiarizationDetails {
+  regions: SpeechRegion[];
+  windows: PlannedWindow[];
+  /** [windows x dim]; rows of invalid windows are zero. */
+  embeddings: Float32Array;
+  valid: Uint8Array;
+  dim: number;
+}
+
+export class Engine {
+  private disposed = false;
+  private constructor(
+    private readonly vad: VadModel,
+    private readonly encoder: EmbeddingModel,
+    private readonly sex: SexClassifier,
+    private readonly frontend: FeatureBackend,
+    private readonly base: PipelineOverrides,
+    private readonly owned: boolean,
+  ) {}
+
+  /** Load the models once; reuse the engine for many files; dispose() at the end. */
+  static async create(options: EngineOptions = {}): Promise<Engine> {
+    const base: PipelineOverrides = { ...(options.config ?? {}) };
+    if (options.threads !== undefined) base.threads = options.threads;
+    const cfg = validatePipelineConfig(base);
+    const sex = options.sex ?? SexClassifier.load();
+    let frontend = options.frontend;
+    if (!frontend) {
+      try {
+        frontend = createWasmBackend();
+      } catch (e) {
+        // The WASM core is an accelerator; the TypeScript frontend computes the same numbers.
+        if (!(e instanceof CountSpeakersError && e.code === 'WASM_UNAVAILABLE')) throw e;
+        frontend = tsFeatureBackend;
+      }
+    }
+    const vad = options.vad ?? (await SileroVad.create({ threads: cfg.threads }));
+    let encoder: EmbeddingModel;
+    try {
+      encoder = options.encoder ?? (await OnnxVoiceEncoder.create({ threads: cfg.threads }));
+    } catch (e) {
+      if (!options.vad) await vad.dispose();
+      throw e;
+    }
+    return new Engine(vad, encoder, sex, frontend, base, !options.vad && !options.encoder);
+  }
+
+  async dispose(): Promise<void> {
+    if (this.disposed) return;
+    this.disposed = true;
+    if (this.owned) {
+      await this.vad.dispose();
+      await this.encoder.dispose();
+    }
+    this.frontend.dispose?.();
+  }
+
+  async countSpeakers(file: string, options: DiarizeOptions = {}): Promise<Counts> {
+    const d = await this.diarize(file, options);
+    return { ...d.counts };
+  }
+
+  async diarize(file: string, options: DiarizeOptions = {}): Promise<Diarization> {
+    return (await this.diarizeWithDetails(file, options)).diarization;
+  }
+
+  async diarizeWithDetails(
+    file: string,
+    options: DiarizeOptions = {},
+  ): Promise<{ diarization: Diarization; details: DiarizationDetails }> {
+    if (this.disposed) throw new CountSpeakersError('INTERNAL', 'This engine was disposed; create a new one with createEngine().');
+    const o = overridesFromOptions(options);
+    const cfg = validatePipelineConfig({
+      ...this.base,
+      ...o,
+      clustering: { ...this.base.clustering, ...o.clustering },
+      vad: { ...this.base.vad },
+    });
+    const report = (stage: ProgressEvent['stage'], fraction: number) => options.onProgress?.({ file, stage, fraction });
+
+    // 1. Voice activity over the stream.
+    report('decode', 0);
+    const { regions, durationSec } = await this.detectSpeechInFile(file, cfg, (f) => report('vad', f * PROGRESS.vadEnd));
+
+    // 2. Embeddings of speech windows over a second pass.
+    const windows = planWindows(regions, cfg.windowSec, cfg.hopSec, cfg.minWindowSec);
+    const { embeddings, valid, dim } = await this.embedInFile(file, windows, (f) =>
+      report('embedding', PROGRESS.vadEnd + f * (PROGRESS.embedEnd - PROGRESS.vadEnd)),
+    );
+
+    // 3. Clustering of the valid windows.
+    report('clustering', PROGRESS.embedEnd);
+    const validIdx: number[] = [];
+    for (let i = 0; i < windows.length; i++) if (valid[i]) validIdx.push(i);
+    const points = new Float32Array(validIdx.length * dim);
+    validIdx.forEach((w, j) => points.set(embeddings.subarray(w * dim, (w + 1) * dim), j * dim));
+    const { labels: validLabels, numClusters } = clusterEmbeddings(points, validIdx.length, dim, cfg.clustering);
+    const labels = new Int32Array(windows.length).fill(-1);
+    validIdx.forEach((w, j) => (labels[w] = validLabels[j]));
+
+    // 4. Reconstruction; fold speakers below minSpeechSec into the nearest counted one.
+    const names = Array.from({ length: numClusters }, (_, k) => String(k));
+    let turns = reconstructTurns(regions, windows, labels, names, cfg);
+    const speech = speechByTurns(turns);
+    const kept = names.map((n) => (speech.get(n) ?? 0) >= cfg.minSpeechSec);
+    const forced = cfg.clustering.numSpeakers > 0;
+    if (!forced && kept.some(Boolean) && kept.some((k) => !k)) {
+      const centroids = clusterCentroids(points, validLabels, numClusters, dim);
+      const nearestKept = new Int32Array(numClusters);
+      for (let c = 0; c < numClusters; c++) {
+        if (kept[c]) {
+          nearestKept[c] = c;
+          continue;
+        }
+        let best = -1;
+        let bestSim = -Infinity;
+        for (let k = 0; k < numClusters; k++) {
+          if (!kept[k]) continue;
+          let s = 0;
+          for (let d = 0; d < dim; d++) s += centroids[c * dim + d] * centroids[k * dim + d];
+          if (s > bestSim) {
+            bestSim = s;
+            best = k;
+          }
+        }
+        nearestKept[c] = best;
+      }
+      for (let i = 0; i < labels.length; i++) if (labels[i] >= 0) labels[i] = nearestKept[labels[i]];
+      turns = reconstructTurns(regions, windows, labels, names, cfg);
+    }
+
+    // 5. Sex per counted speaker; labels SPK01.. by decreasing speech.
+    report('sex', 0.97);
+    const finalSpeech = speechByTurns(turns);
+    const clusters = [...finalSpeech.entries()]
+      .filter(([, secs]) => secs >= cfg.minSpeechSec)
+      .sort((a, b) => b[1] - a[1] || Number(a[0]) - Number(b[0]));
+    const rename = new Map<string, string>();
+    const speakers: SpeakerSummary[] = clusters.map(([name, secs], rank) => {
+      const id = `SPK${String(rank + 1).padStart(2, '0')}`;
+      rename.set(name, id);
+      const rows: number[] = [];
+      for (let i = 0; i < labels.length; i++) if (labels[i] === Number(name)) rows.push(i);
+      const decision = this.sex.classify(embeddings, rows);
+      return { id, sex: decision.sex, confidence: round(decision.confidence, 4), speechSec: round(secs, 3) };
+    });
+    const keptTurns = turns.filter((t) => rename.has(t.speaker)).map((t) => ({ ...t, speaker: rename.get(t.speaker)! }));
+    const counts: Counts = { M: 0, F: 0 };
+    const speechSecBySex = { M: 0, F: 0 };
+    for (const s of speakers) {
+      counts[s.sex]++;
+      speechSecBySex[s.sex] = round(speechSecBySex[s.sex] + s.speechSec, 3);
+    }
+    report('done', 1);
+    return {
+      diarization: { file, durationSec: round(durationSec, 3), speakers, turns: keptTurns, speechSecBySex, counts },
+      details: { regions, windows, embeddings, valid, dim },
+    };
+  }
+
+  private async detectSpeechInFile(
+    file: string,
+    cfg: PipelineConfig,
+    progress: (fraction: number) => void,
+  ): Promise<{ regions: SpeechRegion[]; durationSec: number }> {
+    const stream = await openAudio(file);
+    const expected = Math.max(1, stream.info.durationSec * SR);
+    const vadStream = new SpeechProbabilityStream(this.vad, cfg.vad);
+    let n = 0;
+    try {
+      for await (const block of stream.blocks()) {
+        await vadStream.push(block);
+        n += block.length;
+        progress(Math.min(1, n / expected));
+      }
+    } finally {
+      await stream.close();
+    }
+    const probs = await vadStream.finish();
+    return { regions: regionsFromProbabilities(probs, cfg.vad), durationSec: n / SR };
+  }
+
+  /**
+   * Second pass: keep a rolling buffer of audio from the earliest window not yet embedded,
+   * embed windows in rounds as soon as the audio covering them has arrived.
+   */
+  private async embedInFile(
+    file: string,
+    windows: readonly PlannedWindow[],
+    progress: (fraction: number) => void,
+  ): Promise<{ embeddings: Float32Array; valid: Uint8Array; dim: number }> {
+    const dim = this.encoder.dim;
+    const embeddings = new Float32Array(windows.length * dim);
+    const valid = new Uint8Array(windows.length);
+    if (windows.length === 0) return { embeddings, valid, dim };
+    const ROUND = 256;
+    let buf = new Float32Array(SR * 60);
+    let bufStart = 0; // sample index of buf[0]
+    let bufLen = 0;
+    let next = 0;
+    const embedUpTo = async (end: number) => {
+      if (end <= next) return;
+      const shifted = windows.slice(next, end).map((w) => ({
+        startSec: Math.max(0, w.startSec - bufStart / SR),
+        endSec: Math.max(0, w.endSec - bufStart / SR),
+      }));
+      const r = await embedWindows(buf.subarray(0, bufLen), shifted, this.encoder, { frontend: this.frontend });
+      embeddings.set(r.data, next * dim);
+      r.vectors.forEach((v, j) => (valid[next + j] = v ? 1 : 0));
+      next = end;
+      progress(next / windows.length);
+      // Drop audio no remaining window needs.
+      const keepFrom = next < windows.length ? Math.floor(windows[next].startSec * SR) : bufStart + bufLen;
+      const drop = Math.max(0, Math.min(bufLen, keepFrom - bufStart));
+      if (drop > 0) {
+        buf.copyWithin(0, drop, bufLen);
+        bufLen -= drop;
+        bufStart += drop;
+      }
+    };
+    const stream = await openAudio(file);
+    try {
+      for await (const block of stream.blocks()) {
+        if (next >= windows.length) break;
+        // Skip audio before the next window (non-speech), without buffering it.
+        const blockStart = bufStart + bufLen;
+        const skip = bufLen === 0 ? Math.max(0, Math.min(block.length, Math.floor(windows[next].startSec * SR) - blockStart)) : 0;
+        if (bufLen === 0) bufStart = blockStart + skip;
+        const data = block.subarray(skip);
+        if (bufLen + data.length > buf.length) {
+          const grown = new Float32Array(Math.max(buf.length * 2, bufLen + data.length));
+          grown.set(buf.subarray(0, bufLen));
+          buf = grown;
+        }
+        buf.set(data, bufLen);
+        bufLen += data.length;
+        const covered = (bufStart + bufLen) / SR;
+        let end = next;
+        while (end < windows.length && windows[end].endSec <= covered) end++;
+        if (end - next >= ROUND) await embedUpTo(end);
+      }
+      await embedUpTo(windows.length);
+    } finally {
+      await stream.close();
+    }
+    return { embeddings, valid, dim };
+  }
+}
+
+function round(x: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+}
+
+export type { PipelineConfig };

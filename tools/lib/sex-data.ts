@@ -1,0 +1,109 @@
+/**
+ * Window embeddings of labelled speakers for the sex classifier: LibriSpeech readers
+ * (speakers.csv) and AMI speakers (sex = first letter of the id; speech from the RTTM,
+ * single-speaker stretches only). Windows are the pipeline's own (1.6 s, hop 0.8 s), so the
+ * classifier sees at training time what it sees in use.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { readAudio } from '../../src/audio/index.js';
+import { embedWindows, type EmbeddingModel } from '../../src/embedding/index.js';
+import type { FeatureBackend } from '../../src/features/types.js';
+import { parseRttm } from '../../src/io/index.js';
+import { planWindows } from '../../src/pipeline/reconstruction.js';
+import { DEFAULT_PIPELINE_CONFIG } from '../../src/pipeline/config.js';
+import { isHeldOutReader, readLibriSpeakers, requireSharedData } from './shared-data.js';
+
+export interface SpeakerWindows {
+  speaker: string;
+  source: 'librispeech' | 'ami';
+  sex: 'M' | 'F';
+  heldOut: boolean;
+  speechSec: number;
+  /** [n x dim] */
+  embeddings: Float32Array;
+  n: number;
+}
+
+const { windowSec, hopSec, minWindowSec } = DEFAULT_PIPELINE_CONFIG;
+
+async function embedSpans(
+  samples: Float32Array,
+  spans: Array<{ startSec: number; endSec: number }>,
+  model: EmbeddingModel,
+  frontend?: FeatureBackend,
+): Promise<Float32Array[]> {
+  const windows = planWindows(spans, windowSec, hopSec, minWindowSec);
+  const r = await embedWindows(samples, windows, model, frontend ? { frontend } : {});
+  return r.vectors.filter((v): v is Float32Array => v !== null).map((v) => Float32Array.from(v));
+}
+
+function pack(rows: Float32Array[], dim: number): Float32Array {
+  const out = new Float32Array(rows.length * dim);
+  rows.forEach((r, i) => out.set(r, i * dim));
+  return out;
+}
+
+export async function collectSpeakerWindows(model: EmbeddingModel, frontend?: FeatureBackend): Promise<SpeakerWindows[]> {
+  const out: SpeakerWindows[] = [];
+  for (const r of readLibriSpeakers()) {
+    const { samples } = await readAudio(r.file);
+    const rows = await embedSpans(samples, [{ startSec: 0, endSec: samples.length / 16000 }], model, frontend);
+    out.push({
+      speaker: `libri-${r.speaker}`,
+      source: 'librispeech',
+      sex: r.sex,
+      heldOut: isHeldOutReader(r.speaker),
+      speechSec: samples.length / 16000,
+      embeddings: pack(rows, model.dim),
+      n: rows.length,
+    });
+  }
+  const amiDir = requireSharedData('ami');
+  const bySpeaker = new Map<string, { rows: Float32Array[]; secs: number }>();
+  for (const f of readdirSync(amiDir).filter((x) => x.endsWith('.rttm')).sort()) {
+    const uri = f.replace(/\.rttm$/, '');
+    const turns = [...parseRttm(readFileSync(path.join(amiDir, f), 'utf8'), f).turnsByUri.values()].flat();
+    const { samples } = await readAudio(path.join(amiDir, `${uri}.wav`));
+    const speakers = [...new Set(turns.map((t) => t.speaker))];
+    for (const spk of speakers) {
+      // Single-speaker stretches of this speaker: their turns minus everyone else's.
+      const mine = turns.filter((t) => t.speaker === spk);
+      const others = turns.filter((t) => t.speaker !== spk);
+      const spans: Array<{ startSec: number; endSec: number }> = [];
+      for (const t of mine) {
+        let pieces = [{ startSec: t.startSec, endSec: t.endSec }];
+        for (const o of others) {
+          pieces = pieces.flatMap((p) =>
+            o.endSec <= p.startSec || o.startSec >= p.endSec
+              ? [p]
+              : [
+                  { startSec: p.startSec, endSec: Math.max(p.startSec, o.startSec) },
+                  { startSec: Math.min(p.endSec, o.endSec), endSec: p.endSec },
+                ].filter((q) => q.endSec - q.startSec > 0.05),
+          );
+        }
+        spans.push(...pieces);
+      }
+      const rows = await embedSpans(samples, spans, model, frontend);
+      const entry = bySpeaker.get(spk) ?? { rows: [], secs: 0 };
+      entry.rows.push(...rows);
+      entry.secs += mine.reduce((s, t) => s + t.endSec - t.startSec, 0);
+      bySpeaker.set(spk, entry);
+    }
+  }
+  for (const [spk, e] of bySpeaker) {
+    const first = spk[0].toUpperCase();
+    if (first !== 'M' && first !== 'F') continue;
+    out.push({
+      speaker: `ami-${spk}`,
+      source: 'ami',
+      sex: first,
+      heldOut: false,
+      speechSec: e.secs,
+      embeddings: pack(e.rows, model.dim),
+      n: e.rows.length,
+    });
+  }
+  return out;
+}
