@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { BluesteinDft, PackedRealFft, createRealFft } from '../../src/features/fft.js';
+import { BluesteinDft, MixedRadixDft, PackedRealFft, createRealFft, smallFactors } from '../../src/features/fft.js';
 
 function naivePower(x: Float64Array): Float64Array {
   const n = x.length;
@@ -68,6 +68,38 @@ describe('PackedRealFft (Bluestein path)', () => {
     packed.powerSpectrum(x, a);
     pow2.powerSpectrum(x, b);
     expect(maxRelErr(a, b)).toBeLessThan(1e-12);
+  });
+});
+
+function naiveComplex(x: Float64Array, m: number): Float64Array {
+  const out = new Float64Array(2 * m);
+  for (let k = 0; k < m; k++) {
+    let re = 0;
+    let im = 0;
+    for (let j = 0; j < m; j++) {
+      const a = (-2 * Math.PI * ((k * j) % m)) / m;
+      re += x[2 * j] * Math.cos(a) - x[2 * j + 1] * Math.sin(a);
+      im += x[2 * j] * Math.sin(a) + x[2 * j + 1] * Math.cos(a);
+    }
+    out[2 * k] = re;
+    out[2 * k + 1] = im;
+  }
+  return out;
+}
+
+describe('MixedRadixDft', () => {
+  it.each([1, 2, 3, 4, 5, 8, 12, 45, 60, 200, 250, 512])('matches a direct complex DFT for length %i', (m) => {
+    const dft = new MixedRadixDft(m);
+    const x = new Float64Array(2 * m).map((_, i) => Math.sin(i * 0.37) + 0.1 * Math.cos(i * 1.7));
+    const got = new Float64Array(2 * m);
+    dft.transform(x, got);
+    const want = naiveComplex(x, m);
+    for (let i = 0; i < 2 * m; i++) expect(got[i]).toBeCloseTo(want[i], 9);
+  });
+  it('factors into 4, 2, 3, 5 or refuses', () => {
+    expect(smallFactors(200)).toEqual([4, 2, 5, 5]);
+    expect(smallFactors(199)).toBeNull();
+    expect(() => new MixedRadixDft(14)).toThrow(RangeError);
   });
 });
 
