@@ -5,7 +5,7 @@
  *  - INA musanmix: speech recall on the man, false alarm in music / noise / silence;
  *  - INA lamartine: speech found;
  *  - speed: seconds per audio hour on 10 minutes of tiled real audio.
- * Usage: npm run eval:vad [-- --threads 2] [--v5 /path/silero_vad_v5.onnx]
+ * Usage: npm run eval:vad [-- --threads 2] [--v5 /path/silero_vad_v5.onnx] [--speed-only]
  * (the repo ships v6 only; tools/fetch_silero.sh v5 0.0.31 /tmp/silero gives v5 for the comparison)
  */
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
@@ -30,6 +30,7 @@ const threadsArg = process.argv.indexOf('--threads');
 const threads = threadsArg >= 0 ? Number(process.argv[threadsArg + 1]) : 1;
 const v5Arg = process.argv.indexOf('--v5');
 const v5Path = v5Arg >= 0 ? process.argv[v5Arg + 1] : undefined;
+const speedOnly = process.argv.includes('--speed-only');
 
 type Interval = [number, number];
 
@@ -198,48 +199,16 @@ async function main(): Promise<void> {
     }
     const vad = await SileroVad.create({ modelPath, threads });
     try {
-      // 1) each file alone, sequential from a zero state (silero's own usage).
-      const alone = new Map<string, Interval[]>();
-      const aloneProbs = new Map<string, SpeechProbabilities>();
-      for (const it of items) {
-        const p = await detectSpeechProbabilities(vad, it.samples, { ...cfg, maxBatch: 1 });
-        aloneProbs.set(it.name, p);
-        alone.set(it.name, toIv(regionsFromProbabilities(p, cfg)));
-      }
-      console.log(`${variant} per file, sequential : ${fmt(score(alone, d))}`);
-
-      // 2) all files as one signal, batched with the default layout (cuts land inside files).
       const all = concat(items);
-      const pb = await detectSpeechProbabilities(vad, all, cfg);
-      const rb = regionsFromProbabilities(pb, cfg);
-      const batched = new Map(items.map((it) => [it.name, regionsOf(it, rb)] as const));
-      const pieces = Math.max(1, Math.min(cfg.maxBatch, Math.floor(all.length / SR / cfg.minPieceSec)));
-      console.log(`${variant} concatenated ${(all.length / SR).toFixed(0)} s, batched x${pieces}: ${fmt(score(batched, d))}`);
-      const ps = await detectSpeechProbabilities(vad, all, { ...cfg, maxBatch: 1 });
-      const rs = regionsFromProbabilities(ps, cfg);
-      const seq = new Map(items.map((it) => [it.name, regionsOf(it, rs)] as const));
-      console.log(`${variant} concatenated, sequential       : ${fmt(score(seq, d))}`);
-
-      // 3) streaming in 60 s blocks.
-      const stream = new SpeechProbabilityStream(vad, { ...cfg, blockSec: 60 });
-      for (let o = 0; o < all.length; o += 16000 * 7) await stream.push(all.subarray(o, o + 16000 * 7));
-      const rst = regionsFromProbabilities(await stream.finish(), cfg);
-      const st = new Map(items.map((it) => [it.name, regionsOf(it, rst)] as const));
-      console.log(`${variant} concatenated, stream 60 s blocks: ${fmt(score(st, d))}`);
-
-      // 4) onset sweep on the per-file probabilities (offset = onset - 0.15, as silero).
-      for (const onset of [0.3, 0.4, 0.5, 0.6]) {
-        const r = { ...cfg, onsetThreshold: onset, offsetThreshold: Math.max(0.01, onset - 0.15) };
-        const h = new Map(items.map((it) => [it.name, toIv(regionsFromProbabilities(aloneProbs.get(it.name)!, r))] as const));
-        console.log(`${variant}   onset ${onset.toFixed(2)} per file    : ${fmt(score(h, d))}`);
-      }
-
-      // 5) speed on 10 minutes of tiled real audio.
+      if (!speedOnly) await accuracy(vad, variant, all);
+      // Speed on 10 minutes of tiled real audio.
       const tenMin = new Float32Array(600 * SR);
       for (let o = 0; o < tenMin.length; o += all.length) tenMin.set(all.subarray(0, Math.min(all.length, tenMin.length - o)), o);
+      // 10 minutes with the default layout runs 20 pieces; an hour runs 64, which the third line mimics.
       for (const [label, c] of [
-        ['sequential', { ...cfg, maxBatch: 1 }],
-        ['batched   ', cfg],
+        ['sequential             ', { ...cfg, maxBatch: 1 }],
+        ['batched x20 (10-min)   ', cfg],
+        ['batched x64 (hour-like)', { ...cfg, minPieceSec: 600 / 64 }],
       ] as const) {
         const t0 = performance.now();
         await detectSpeechProbabilities(vad, tenMin, c);
@@ -248,6 +217,43 @@ async function main(): Promise<void> {
       }
     } finally {
       await vad.dispose();
+    }
+  }
+
+  async function accuracy(vad: SileroVad, variant: string, all: Float32Array): Promise<void> {
+    // 1) each file alone, sequential from a zero state (silero's own usage).
+    const alone = new Map<string, Interval[]>();
+    const aloneProbs = new Map<string, SpeechProbabilities>();
+    for (const it of items) {
+      const p = await detectSpeechProbabilities(vad, it.samples, { ...cfg, maxBatch: 1 });
+      aloneProbs.set(it.name, p);
+      alone.set(it.name, toIv(regionsFromProbabilities(p, cfg)));
+    }
+    console.log(`${variant} per file, sequential : ${fmt(score(alone, d))}`);
+
+    // 2) all files as one signal, batched with the default layout (cuts land inside files).
+    const pb = await detectSpeechProbabilities(vad, all, cfg);
+    const rb = regionsFromProbabilities(pb, cfg);
+    const batched = new Map(items.map((it) => [it.name, regionsOf(it, rb)] as const));
+    const pieces = Math.max(1, Math.min(cfg.maxBatch, Math.floor(all.length / SR / cfg.minPieceSec)));
+    console.log(`${variant} concatenated ${(all.length / SR).toFixed(0)} s, batched x${pieces}: ${fmt(score(batched, d))}`);
+    const ps = await detectSpeechProbabilities(vad, all, { ...cfg, maxBatch: 1 });
+    const rs = regionsFromProbabilities(ps, cfg);
+    const seq = new Map(items.map((it) => [it.name, regionsOf(it, rs)] as const));
+    console.log(`${variant} concatenated, sequential       : ${fmt(score(seq, d))}`);
+
+    // 3) streaming in 60 s blocks.
+    const stream = new SpeechProbabilityStream(vad, { ...cfg, blockSec: 60 });
+    for (let o = 0; o < all.length; o += 16000 * 7) await stream.push(all.subarray(o, o + 16000 * 7));
+    const rst = regionsFromProbabilities(await stream.finish(), cfg);
+    const st = new Map(items.map((it) => [it.name, regionsOf(it, rst)] as const));
+    console.log(`${variant} concatenated, stream 60 s blocks: ${fmt(score(st, d))}`);
+
+    // 4) onset sweep on the per-file probabilities (offset = onset - 0.15, as silero).
+    for (const onset of [0.3, 0.4, 0.5, 0.6]) {
+      const r = { ...cfg, onsetThreshold: onset, offsetThreshold: Math.max(0.01, onset - 0.15) };
+      const h = new Map(items.map((it) => [it.name, toIv(regionsFromProbabilities(aloneProbs.get(it.name)!, r))] as const));
+      console.log(`${variant}   onset ${onset.toFixed(2)} per file    : ${fmt(score(h, d))}`);
     }
   }
 }

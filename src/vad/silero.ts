@@ -22,7 +22,7 @@ export function defaultSileroModelPath(): string {
 
 export interface SileroVadOptions {
   modelPath?: string;
-  /** ONNX intra-op threads. */
+  /** ONNX intra-op threads (default 1: one small graph per step gains little from more, see bench/eval-vad.ts). */
   threads?: number;
 }
 
@@ -58,6 +58,8 @@ export class SileroVad implements VadModel {
         interOpNumThreads: 1,
         executionMode: 'sequential',
         graphOptimizationLevel: 'all',
+        // Spinning pool threads burn the cores the embedding stage needs between the many small runs.
+        extra: { session: { intra_op: { allow_spinning: threads > 1 ? '0' : '1' } } },
       });
     } catch (cause) {
       throw new ModelError(
