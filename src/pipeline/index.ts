@@ -3,6 +3,7 @@ import { Engine, type EngineOptions } from './engine.js';
 import type { Counts, Diarization, DiarizeOptions } from './types.js';
 
 export { Engine, type EngineOptions, type DiarizationDetails } from './engine.js';
+export { assembleDiarization } from './assemble.js';
 export { DEFAULT_PIPELINE_CONFIG, validatePipelineConfig, type PipelineConfig, type PipelineOverrides } from './config.js';
 export type * from './types.js';
 

@@ -1,0 +1,123 @@
+/**
+ * Scoring of engine output against a folder with reference RTTM and truth.json (the simulated
+ * conversations or AMI): DER (md-eval semantics), M/F counts, and sex of each reference
+ * speaker through the DER speaker mapping.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseRttm } from '../../src/io/index.js';
+import type { Turn } from '../../src/pipeline/types.js';
+import { scoreDer } from '../../src/metrics/index.js';
+import type { Diarization } from '../../src/pipeline/types.js';
+
+export interface TruthEntry {
+  speech_by_speaker: Record<string, number>;
+  sex_by_speaker: Record<string, 'M' | 'F'>;
+  counts_min1s: { M: number; F: number };
+  counts_min2s: { M: number; F: number };
+}
+
+export function readTruth(dir: string): Record<string, TruthEntry> {
+  return JSON.parse(readFileSync(path.join(dir, 'truth.json'), 'utf8')) as Record<string, TruthEntry>;
+}
+
+export function readRefTurns(dir: string, uri: string): Turn[] {
+  const rttm = parseRttm(readFileSync(path.join(dir, `${uri}.rttm`), 'utf8'), `${uri}.rttm`);
+  return rttm.turnsByUri.get(uri) ?? [];
+}
+
+export interface FileScore {
+  uri: string;
+  derCollar025: { der: number; missedSec: number; falseAlarmSec: number; confusionSec: number; scoredSec: number };
+  derCollar0: { der: number; missedSec: number; falseAlarmSec: number; confusionSec: number; scoredSec: number };
+  refSpeakers: number;
+  hypSpeakers: number;
+  countsTruth: { M: number; F: number };
+  countsHyp: { M: number; F: number };
+  countsExact: boolean;
+  /** Reference speakers (with >= minSpeechSec) whose mapped hypothesis speaker has their sex. */
+  sexRight: number;
+  sexTotal: number;
+}
+
+export function scoreFile(
+  uri: string,
+  ref: readonly Turn[],
+  d: Diarization,
+  truth: TruthEntry | undefined,
+  durationSec: number,
+  minSpeechSec = 2,
+): FileScore {
+  const uem = [{ startSec: 0, endSec: durationSec }];
+  const pick = (r: ReturnType<typeof scoreDer>) => ({
+    der: r.der,
+    missedSec: r.missedSec,
+    falseAlarmSec: r.falseAlarmSec,
+    confusionSec: r.confusionSec,
+    scoredSec: r.scoredSec,
+  });
+  const r025 = scoreDer(ref, d.turns, { collarSec: 0.25, ignoreOverlaps: false, uem });
+  const r0 = scoreDer(ref, d.turns, { collarSec: 0, ignoreOverlaps: false, uem });
+  const sexOf = new Map(d.speakers.map((s) => [s.id, s.sex]));
+  let sexRight = 0;
+  let sexTotal = 0;
+  let countsTruth = { M: 0, F: 0 };
+  let refSpeakers = new Set(ref.map((t) => t.speaker)).size;
+  if (truth) {
+    countsTruth = minSpeechSec >= 2 ? truth.counts_min2s : truth.counts_min1s;
+    const counted = Object.entries(truth.speech_by_speaker).filter(([, s]) => s >= minSpeechSec).map(([k]) => k);
+    refSpeakers = counted.length;
+    for (const spk of counted) {
+      sexTotal++;
+      const m = r0.mapping.find((x) => x.ref === spk);
+      if (m && sexOf.get(m.hyp) === truth.sex_by_speaker[spk]) sexRight++;
+    }
+  }
+  return {
+    uri,
+    derCollar025: pick(r025),
+    derCollar0: pick(r0),
+    refSpeakers,
+    hypSpeakers: d.speakers.length,
+    countsTruth,
+    countsHyp: d.counts,
+    countsExact: d.counts.M === countsTruth.M && d.counts.F === countsTruth.F,
+    sexRight,
+    sexTotal,
+  };
+}
+
+export interface Summary {
+  files: number;
+  countsExactRate: number;
+  speakerCountExactRate: number;
+  speakerCountWithinOneRate: number;
+  derCollar025: number;
+  derCollar0: number;
+  missedSec: number;
+  falseAlarmSec: number;
+  confusionSec: number;
+  sexAccuracy: number;
+  sexSpeakers: number;
+}
+
+export function summarise(scores: readonly FileScore[]): Summary {
+  const sum = (f: (s: FileScore) => number) => scores.reduce((a, s) => a + f(s), 0);
+  const scored025 = sum((s) => s.derCollar025.scoredSec);
+  const scored0 = sum((s) => s.derCollar0.scoredSec);
+  const err = (s: FileScore['derCollar0']) => s.missedSec + s.falseAlarmSec + s.confusionSec;
+  const sexTotal = sum((s) => s.sexTotal);
+  return {
+    files: scores.length,
+    countsExactRate: sum((s) => (s.countsExact ? 1 : 0)) / Math.max(1, scores.length),
+    speakerCountExactRate: sum((s) => (s.hypSpeakers === s.refSpeakers ? 1 : 0)) / Math.max(1, scores.length),
+    speakerCountWithinOneRate: sum((s) => (Math.abs(s.hypSpeakers - s.refSpeakers) <= 1 ? 1 : 0)) / Math.max(1, scores.length),
+    derCollar025: (100 * sum((s) => err(s.derCollar025))) / Math.max(1e-9, scored025),
+    derCollar0: (100 * sum((s) => err(s.derCollar0))) / Math.max(1e-9, scored0),
+    missedSec: sum((s) => s.derCollar025.missedSec),
+    falseAlarmSec: sum((s) => s.derCollar025.falseAlarmSec),
+    confusionSec: sum((s) => s.derCollar025.confusionSec),
+    sexAccuracy: sum((s) => s.sexRight) / Math.max(1, sexTotal),
+    sexSpeakers: sexTotal,
+  };
+}
