@@ -136,6 +136,9 @@ function regionsOf(it: Item, all: SpeechRegion[]): Interval[] {
 
 interface Scores {
   amiMissPct: number;
+  /** Same, with 0.25 s around every reference speech boundary not scored (md-eval's collar). */
+  amiMissCollarPct: number;
+  amiFaCollarPct: number;
   amiFaPct: number;
   musanRecallPct: number;
   musanFaMusicSec: number;
@@ -144,24 +147,44 @@ interface Scores {
   lamartineSpeechSec: number;
 }
 
+/** Complement of `xs` inside [lo, hi]. */
+function complement(xs: Interval[], lo: number, hi: number): Interval[] {
+  const out: Interval[] = [];
+  let at = lo;
+  for (const [a, b] of xs) {
+    if (a > at) out.push([at, Math.min(a, hi)]);
+    at = Math.max(at, b);
+  }
+  if (at < hi) out.push([at, hi]);
+  return out.filter(([a, b]) => b > a);
+}
+
 function score(hyp: Map<string, Interval[]>, d: ReturnType<typeof loadItems>): Scores {
-  let ref = 0;
-  let miss = 0;
-  let fa = 0;
+  const acc = { ref: 0, miss: 0, fa: 0, refC: 0, missC: 0, faC: 0 };
   for (const it of d.ami) {
     const r = d.amiRef.get(it.name) ?? [];
     const h = hyp.get(it.name) ?? [];
     const ov = overlap(r, h);
-    ref += total(r);
-    miss += total(r) - ov;
-    fa += total(h) - ov;
+    acc.ref += total(r);
+    acc.miss += total(r) - ov;
+    acc.fa += total(h) - ov;
+    // Scored zone: the file minus 0.25 s either side of every reference boundary.
+    const scored = complement(union(r.flatMap(([a, b]): Interval[] => [[a - 0.25, a + 0.25], [b - 0.25, b + 0.25]])), 0, it.durationSec);
+    const rC = union(r.flatMap(([a, b]) => clip(scored, a, b)));
+    const hC = union(h.flatMap(([a, b]) => clip(scored, a, b)));
+    const ovC = overlap(rC, hC);
+    acc.refC += total(rC);
+    acc.missC += total(rC) - ovC;
+    acc.faC += total(hC) - ovC;
   }
   const mh = hyp.get('musanmix') ?? [];
   const lab = (k: string): Interval[] => union(d.musanLabels.get(k) ?? []);
   const speech = lab('speech');
   return {
-    amiMissPct: (100 * miss) / ref,
-    amiFaPct: (100 * fa) / ref,
+    amiMissPct: (100 * acc.miss) / acc.ref,
+    amiFaPct: (100 * acc.fa) / acc.ref,
+    amiMissCollarPct: (100 * acc.missC) / acc.refC,
+    amiFaCollarPct: (100 * acc.faC) / acc.refC,
     musanRecallPct: (100 * overlap(speech, mh)) / total(speech),
     musanFaMusicSec: overlap(lab('music'), mh),
     musanFaNoiseSec: overlap(lab('noise'), mh),
@@ -172,7 +195,7 @@ function score(hyp: Map<string, Interval[]>, d: ReturnType<typeof loadItems>): S
 
 function fmt(s: Scores): string {
   return (
-    `AMI miss ${s.amiMissPct.toFixed(1)}% FA ${s.amiFaPct.toFixed(1)}% | ` +
+    `AMI miss ${s.amiMissPct.toFixed(1)}% FA ${s.amiFaPct.toFixed(1)}% (collar .25: ${s.amiMissCollarPct.toFixed(1)}% / ${s.amiFaCollarPct.toFixed(1)}%) | ` +
     `musanmix recall ${s.musanRecallPct.toFixed(1)}% FA music ${s.musanFaMusicSec.toFixed(2)}s noise ${s.musanFaNoiseSec.toFixed(2)}s silence ${s.musanFaSilenceSec.toFixed(2)}s | ` +
     `lamartine speech ${s.lamartineSpeechSec.toFixed(2)}s`
   );
