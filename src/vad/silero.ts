@@ -5,7 +5,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import * as ort from 'onnxruntime-node';
-import { ModelError } from '../errors/index.js';
+import { CountSpeakersError, ModelError } from '../errors/index.js';
 import type { VadModel, VadState } from './types.js';
 
 /** Shipped model (chosen by bench/eval-vad.ts, recorded in models/manifest.json under "vad"). */
@@ -89,7 +89,9 @@ export class SileroVad implements VadModel {
 
   async process(frames: Float32Array, batch: number, state: VadState): Promise<{ probs: Float32Array; state: VadState }> {
     const session = this.session;
-    if (session === null) throw new ModelError('MODEL_MISMATCH', 'SileroVad was used after dispose(); create a new one.');
+    if (session === null) {
+      throw new CountSpeakersError('INTERNAL', 'SileroVad.process: expected a live session, received a disposed one. Create a new SileroVad.');
+    }
     const width = CONTEXT_SAMPLES + CHUNK_SAMPLES;
     const input = new ort.Tensor('float32', frames.subarray(0, batch * width), [batch, width]);
     const stateIn = new ort.Tensor('float32', state.data, [2, batch, STATE_SIZE]);

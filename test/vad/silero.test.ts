@@ -51,6 +51,12 @@ describe('SileroVad', () => {
     expect((err as ModelError).message).toContain(missing);
   });
 
+  it('a disposed instance refuses to run', async () => {
+    const other = await SileroVad.create();
+    await other.dispose();
+    await expect(other.process(new Float32Array(576), 1, other.resetState(1))).rejects.toMatchObject({ code: 'INTERNAL' });
+  });
+
   it('3 s of silence and of low-level white noise give no speech', async () => {
     expect(await detectSpeech(vad, new Float32Array(48_000))).toEqual([]);
     expect(await detectSpeech(vad, noise(48_000, 0.01))).toEqual([]);
