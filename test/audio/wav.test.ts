@@ -3,7 +3,14 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import wavefile from 'wavefile';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openAudio, probeAudio, readAudio, StreamingResampler } from '../../src/audio/index.js';
+import {
+  DEFAULT_AUDIO_CONFIG,
+  openAudio,
+  probeAudio,
+  readAudio,
+  StreamingResampler,
+  validateAudioConfig,
+} from '../../src/audio/index.js';
 import { ALAW_TABLE, MULAW_TABLE } from '../../src/audio/decode.js';
 import {
   ascii,
@@ -215,6 +222,17 @@ describe('WAV repairs: still an answer', () => {
     }
   });
 
+  it('decodes silence, DC and clipped integer signals as they are (valid input, not errors)', async () => {
+    const n = 48000;
+    const silence = await readAudio(write('silence.wav', pcmWav('s16', 2, 48000, new Float64Array(2 * n))));
+    expect(silence.samples.length).toBe(16000);
+    expect(silence.samples.every((v) => v === 0)).toBe(true);
+    const dc = await readAudio(write('dc.wav', pcmWav('s16', 1, 48000, new Float64Array(n).fill(0.25))));
+    for (let i = 200; i < 15800; i++) expect(dc.samples[i]).toBeCloseTo(0.25, 5);
+    const clipped = await readAudio(write('clip.wav', pcmWav('s16', 1, 16000, [1, -1, 1, -1, 2, -2])));
+    expect(Array.from(clipped.samples)).toEqual([32767 / 32768, -1, 32767 / 32768, -1, 32767 / 32768, -1]);
+  });
+
   it('does not clip float samples above full scale', async () => {
     const a = await readAudio(write('loud.wav', pcmWav('f32', 1, 16000, [1.5, -2, 0.5])));
     expect(Array.from(a.samples)).toEqual([1.5, -2, 0.5]);
@@ -249,6 +267,13 @@ describe('AudioStream', () => {
     await expect(async () => {
       for await (const _ of s.blocks()) void _;
     }).rejects.toMatchObject({ code: 'INTERNAL' });
+  });
+
+  it('has frozen defaults', () => {
+    expect(Object.isFrozen(DEFAULT_AUDIO_CONFIG)).toBe(true);
+    expect(validateAudioConfig(undefined)).toEqual(DEFAULT_AUDIO_CONFIG);
+    expect(() => validateAudioConfig({ resamplerStopbandDb: 10 })).toThrow(/audio.resamplerStopbandDb/);
+    expect(() => validateAudioConfig({ ffmpegPath: '' })).toThrow(/audio.ffmpegPath/);
   });
 
   it('rejects bad options with a ConfigError naming the field', async () => {
