@@ -27,6 +27,7 @@ export type ErrorCode =
   | 'MODEL_MISMATCH'
   | 'WASM_UNAVAILABLE'
   // runtime
+  | 'OUTPUT_UNWRITABLE'
   | 'WORKER_FAILED'
   | 'INTERNAL';
 
