@@ -18,6 +18,10 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     const { runDer } = await import('./der.js');
     return runDer(rest, io);
   }
+  if (first === 'batch') {
+    const { runBatch } = await import('./batch.js');
+    return runBatch(rest, io);
+  }
   if (first === undefined) {
     const { COUNT_HELP } = await import('./count.js');
     io.stderr(COUNT_HELP + '\n');
