@@ -1,2 +1,2 @@
 /** L2 penalty of the sex classifier, chosen by bench/eval-sex.ts's cross-validation sweep. */
-export const SEX_L2 = 10;
+export const SEX_L2 = 100;
