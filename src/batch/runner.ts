@@ -6,9 +6,15 @@
 import { CountSpeakersError, type ErrorCode } from '../errors/index.js';
 import type { WorkerDiarizeOptions, WorkerProgress } from '../pipeline/workerMessages.js';
 import type { BatchInput } from './discover.js';
-import type { BatchPool, FileReply } from './pool.js';
+import type { FileReply } from './pool.js';
 
 export type FileResult = Extract<FileReply, { type: 'done' | 'failed' }>;
+
+/** What the scheduler needs of a pool (BatchPool; an interface so the scheduling is testable alone). */
+export interface FilePool {
+  readonly jobs: number;
+  diarize(file: string, options: WorkerDiarizeOptions, onProgress?: (p: WorkerProgress) => void): Promise<FileReply>;
+}
 
 export interface BatchHandlers {
   onStart?: (input: BatchInput) => void;
@@ -28,7 +34,7 @@ export function scheduleOrder(inputs: readonly BatchInput[]): BatchInput[] {
  */
 export async function runBatch(
   inputs: readonly BatchInput[],
-  pool: BatchPool,
+  pool: FilePool,
   options: WorkerDiarizeOptions,
   handlers: BatchHandlers,
 ): Promise<void> {
