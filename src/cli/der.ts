@@ -192,7 +192,7 @@ export async function runDer(argv: string[], io: CliIo): Promise<number> {
       ignoreOverlaps: args.ignoreOverlaps,
       ...(uemByUri !== undefined ? { uemByUri } : {}),
     });
-    for (const uri of report.missingHyp) warn(`no hypothesis for ${JSON.stringify(uri)}: scored as all missed.`);
+    for (const uri of report.missingHyp) warn(`no hypothesis turns for ${JSON.stringify(uri)}: scored as all missed.`);
     for (const uri of report.extraHyp) warn(`hypothesis ${JSON.stringify(uri)} has no reference: not scored.`);
     for (const uri of report.notInUem) warn(`reference ${JSON.stringify(uri)} has no region in the UEM: not scored.`);
     if (report.files.length === 0) {

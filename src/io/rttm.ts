@@ -103,7 +103,8 @@ export async function readRttm(file: string): Promise<Rttm> {
 
 /**
  * RTTM text for one recording: one SPEAKER line per turn, sorted by start, 3-decimal times.
- * The duration is the difference of the rounded ends, so back-to-back turns stay back to back.
+ * The duration is the difference of the rounded ends, so back-to-back turns stay back to back;
+ * turns that round to zero length are left out.
  */
 export function formatRttm(uri: string, turns: readonly Turn[]): string {
   checkToken('uri', uri);
@@ -116,6 +117,8 @@ export function formatRttm(uri: string, turns: readonly Turn[]): string {
     }
     const startMs = Math.round(t.startSec * 1000);
     const durMs = Math.round(t.endSec * 1000) - startMs;
+    // A turn shorter than the 1 ms resolution carries no time; dscore rejects `<dur>` 0.000.
+    if (durMs <= 0) continue;
     out += `SPEAKER ${uri} 1 ${(startMs / 1000).toFixed(3)} ${(durMs / 1000).toFixed(3)} <NA> <NA> ${t.speaker} <NA> <NA>\n`;
   }
   return out;

@@ -85,6 +85,10 @@ describe('formatRttm', () => {
     expect(back[0].endSec).toBeCloseTo(back[1].startSec, 9);
   });
 
+  it('leaves out turns that round to zero length', () => {
+    expect(formatRttm('f', [{ startSec: 1, endSec: 1.0004, speaker: 'A' }])).toBe('');
+  });
+
   it('refuses labels with whitespace', () => {
     expect(() => formatRttm('a b', [])).toThrow(/uri/);
     expect(() => formatRttm('a', [{ startSec: 0, endSec: 1, speaker: 'x y' }])).toThrow(/speaker/);
