@@ -1,0 +1,341 @@
+/**
+ * Long films and batch throughput (issue #5).
+ *
+ *   npm run bench:scale -- [--minutes 10,30,120] [--batch-files 8] [--batch-sec 90] [--skip-films] [--skip-batch]
+ *                          [--dir <folder to keep and reuse the generated inputs>] [--json out.json]
+ *
+ * 1. Films: writes 48 kHz stereo 16-bit WAVs of the given lengths (streamed, 2 h = 1.38 GB) in a
+ *    temporary folder: a conversation of 6 LibriSpeech readers (3 women, 3 men) from
+ *    ../shared/data/librispeech, turns of 2-8 s with 0.2-1.5 s pauses over a faint noise floor
+ *    (synthetic voiced-like tones when the folder is absent, said so). Each is diarized by one
+ *    Engine in a child process (so peak RSS is per run: process.resourceUsage().maxRSS), which
+ *    also samples rss/heap/arrayBuffers every 200 ms to show where memory goes.
+ * 2. Batch: `count-speakers batch` on --batch-files files of --batch-sec seconds (16 kHz mono,
+ *    2-4 readers each) with --jobs 1 (one engine, 2 intra-op threads), --jobs 1 --threads 1 and
+ *    --jobs 2 (two engines, 1 thread each), each in a child process from a fresh results file.
+ * Targets: 2 h film peak RSS <= 400 MB, flat in duration; jobs 2 >= 1.7x jobs 1 on two cores.
+ */
+import { spawn } from 'node:child_process';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { availableParallelism, tmpdir } from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { readAudio, resample } from '../src/audio/index.js';
+import { Engine } from '../src/pipeline/engine.js';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const dataDir = process.env.COUNT_SPEAKERS_DATA ?? path.resolve(repoRoot, '../shared/data');
+const libriDir = path.join(dataDir, 'librispeech');
+
+function arg(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+const flag = (name: string) => process.argv.includes(`--${name}`);
+
+/** Deterministic PRNG (mulberry32): the same inputs on every run. */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+interface Voice {
+  id: string;
+  sex: 'M' | 'F';
+  samples: Float32Array; // at the output rate
+}
+
+async function loadVoices(rateHz: number, perSex: number, skip = 0): Promise<{ voices: Voice[]; real: boolean }> {
+  if (!existsSync(path.join(libriDir, 'speakers.csv'))) {
+    console.warn(`[bench:scale] ${libriDir} is absent: using SYNTHETIC voiced tones instead of real speech (the diarization figures then mean little; time and memory still do).`);
+    const r = rng(7);
+    const voices: Voice[] = [];
+    for (let v = 0; v < perSex * 2; v++) {
+      const f0 = v < perSex ? 110 + 15 * v : 200 + 20 * v;
+      const x = new Float32Array(rateHz * 8);
+      for (let i = 0; i < x.length; i++) {
+        const t = i / rateHz;
+        let s = 0;
+        for (let h = 1; h <= 8; h++) s += Math.sin(2 * Math.PI * f0 * h * t * (1 + 0.02 * Math.sin(3 * t))) / h;
+        x[i] = 0.1 * s * (0.6 + 0.4 * Math.sin(2 * Math.PI * 3 * t)) + 0.005 * (r() - 0.5);
+      }
+      voices.push({ id: `synthetic-${v}`, sex: v < perSex ? 'M' : 'F', samples: x });
+    }
+    return { voices, real: false };
+  }
+  const rows = readFileSync(path.join(libriDir, 'speakers.csv'), 'utf8')
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((l) => l.split(','))
+    .filter((c) => Number(c[3]) >= 8);
+  const pick = (sex: string) => rows.filter((c) => c[1] === sex).slice(skip, skip + perSex);
+  const voices: Voice[] = [];
+  for (const c of [...pick('F'), ...pick('M')]) {
+    const a = await readAudio(path.join(libriDir, c[2]));
+    voices.push({ id: c[0], sex: c[1] as 'M' | 'F', samples: rateHz === 16000 ? a.samples : resample(a.samples, 16000, rateHz) });
+  }
+  return { voices, real: true };
+}
+
+/**
+ * Stream a conversation to a 16-bit PCM WAV: turns of 2-8 s cut from the voices' utterances,
+ * pauses of 0.2-1.5 s, a noise floor at about -60 dBFS; the right channel is a slightly
+ * attenuated, noisier copy of the left.
+ */
+function writeConversation(file: string, voices: Voice[], seconds: number, rateHz: number, channels: 1 | 2, seed: number): void {
+  const frames = Math.round(seconds * rateHz);
+  const dataBytes = frames * channels * 2;
+  const header = Buffer.alloc(44);
+  header.write('RIFF', 0);
+  header.writeUInt32LE(36 + dataBytes, 4);
+  header.write('WAVE', 8);
+  header.write('fmt ', 12);
+  header.writeUInt32LE(16, 16);
+  header.writeUInt16LE(1, 20);
+  header.writeUInt16LE(channels, 22);
+  header.writeUInt32LE(rateHz, 24);
+  header.writeUInt32LE(rateHz * channels * 2, 28);
+  header.writeUInt16LE(channels * 2, 32);
+  header.writeUInt16LE(16, 34);
+  header.write('data', 36);
+  header.writeUInt32LE(dataBytes, 40);
+  const fd = openSync(file, 'w');
+  const r = rng(seed);
+  try {
+    writeSync(fd, header);
+    const CHUNK = rateHz; // one second per write
+    const out = Buffer.alloc(CHUNK * channels * 2);
+    let written = 0;
+    // Current segment: a voice slice or a pause.
+    let seg: Float32Array | undefined;
+    let segPos = 0;
+    let segLen = 0;
+    let last = -1;
+    const nextSegment = () => {
+      if (seg !== undefined || last < 0) {
+        if (seg !== undefined) {
+          seg = undefined;
+          segLen = Math.round((0.2 + 1.3 * r()) * rateHz);
+          segPos = 0;
+          return;
+        }
+      }
+      let v = Math.floor(r() * voices.length);
+      if (v === last) v = (v + 1) % voices.length;
+      last = v;
+      const src = voices[v].samples;
+      const len = Math.min(src.length, Math.round((2 + 6 * r()) * rateHz));
+      const start = Math.floor(r() * (src.length - len + 1));
+      seg = src.subarray(start, start + len);
+      segPos = 0;
+      segLen = len;
+    };
+    nextSegment();
+    while (written < frames) {
+      const n = Math.min(CHUNK, frames - written);
+      for (let i = 0; i < n; i++) {
+        if (segPos >= segLen) nextSegment();
+        const x = (seg ? seg[segPos] : 0) + 0.002 * (r() - 0.5);
+        segPos++;
+        const l = Math.max(-32768, Math.min(32767, Math.round(x * 32767)));
+        out.writeInt16LE(l, i * channels * 2);
+        if (channels === 2) {
+          const y = 0.9 * x + 0.002 * (r() - 0.5);
+          out.writeInt16LE(Math.max(-32768, Math.min(32767, Math.round(y * 32767))), i * 4 + 2);
+        }
+      }
+      writeSync(fd, out, 0, n * channels * 2);
+      written += n;
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+interface ChildReport {
+  file: string;
+  durationSec: number;
+  elapsedSec: number;
+  createSec: number;
+  maxRssMB: number;
+  rssAfterCreateMB: number;
+  peak: { rssMB: number; heapUsedMB: number; arrayBuffersMB: number; externalMB: number };
+  regions: number;
+  windows: number;
+  counts: { M: number; F: number };
+  speakers: number;
+  stageStartSec: Record<string, number>;
+}
+
+/** Child mode: one engine, one file, report time and memory as one JSON line on stdout. */
+async function child(file: string): Promise<void> {
+  const mb = (b: number) => Math.round((b / 1048576) * 10) / 10;
+  const peak = { rssMB: 0, heapUsedMB: 0, arrayBuffersMB: 0, externalMB: 0 };
+  const sample = () => {
+    const m = process.memoryUsage();
+    peak.rssMB = Math.max(peak.rssMB, mb(m.rss));
+    peak.heapUsedMB = Math.max(peak.heapUsedMB, mb(m.heapUsed));
+    peak.arrayBuffersMB = Math.max(peak.arrayBuffersMB, mb(m.arrayBuffers));
+    peak.externalMB = Math.max(peak.externalMB, mb(m.external));
+  };
+  const timer = setInterval(sample, 200);
+  const t0 = performance.now();
+  const engine = await Engine.create();
+  const createSec = (performance.now() - t0) / 1000;
+  const rssAfterCreateMB = Math.round(process.resourceUsage().maxRSS / 102.4) / 10;
+  const t1 = performance.now();
+  // Seconds from the start of diarize() to the first progress event of each stage.
+  const stageStartSec: Record<string, number> = {};
+  const { diarization, details } = await engine.diarizeWithDetails(file, {
+    onProgress: (p) => {
+      stageStartSec[p.stage] ??= Math.round(performance.now() - t1) / 1000;
+    },
+  });
+  const elapsedSec = (performance.now() - t1) / 1000;
+  sample();
+  clearInterval(timer);
+  await engine.dispose();
+  const report: ChildReport = {
+    file,
+    durationSec: diarization.durationSec,
+    elapsedSec,
+    createSec,
+    maxRssMB: Math.round(process.resourceUsage().maxRSS / 102.4) / 10,
+    rssAfterCreateMB,
+    peak,
+    regions: details.regions.length,
+    windows: details.windows.length,
+    counts: diarization.counts,
+    speakers: diarization.speakers.length,
+    stageStartSec,
+  };
+  process.stdout.write(JSON.stringify(report) + '\n');
+}
+
+const tsxLoader = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+
+function runNode(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string; wallSec: number }> {
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    const p = spawn(process.execPath, ['--import', tsxLoader, ...args], { stdio: ['ignore', 'pipe', 'pipe'], cwd: repoRoot });
+    let stdout = '';
+    let stderr = '';
+    p.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
+    p.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+    p.on('error', reject);
+    p.on('exit', (code) => resolve({ code, stdout, stderr, wallSec: (performance.now() - t0) / 1000 }));
+  });
+}
+
+async function films(dir: string, minutesList: number[], results: Record<string, unknown>): Promise<void> {
+  const { voices, real } = await loadVoices(48000, 3);
+  console.log(`films: 48 kHz stereo 16-bit, ${real ? 'LibriSpeech readers' : 'SYNTHETIC voices'} ${voices.map((v) => `${v.id}${v.sex}`).join(' ')} (truth: 3 F, 3 M)`);
+  console.log('minutes  file MB  gen s  create s  diarize s  x real time  peak RSS MB (after models)  peak heap/arrayBuffers MB  regions  windows  found');
+  const rows: ChildReport[] = [];
+  for (const minutes of minutesList) {
+    const file = path.join(dir, `film-${minutes}min.wav`);
+    let genSec = 0;
+    if (!existsSync(file) || statSync(file).size !== 44 + Math.round(minutes * 60 * 48000) * 4) {
+      const t = performance.now();
+      writeConversation(file, voices, minutes * 60, 48000, 2, 1000 + minutes);
+      genSec = (performance.now() - t) / 1000;
+    }
+    const r = await runNode([fileURLToPath(import.meta.url), '--child', file]);
+    if (r.code !== 0) throw new Error(`child failed on ${file} (exit ${r.code}): ${r.stderr}`);
+    const rep = JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as ChildReport;
+    rows.push(rep);
+    console.log(
+      [
+        String(minutes).padStart(7),
+        (statSync(file).size / 1048576).toFixed(0).padStart(8),
+        genSec.toFixed(1).padStart(6),
+        rep.createSec.toFixed(1).padStart(9),
+        rep.elapsedSec.toFixed(1).padStart(10),
+        (rep.durationSec / rep.elapsedSec).toFixed(1).padStart(12),
+        `${rep.maxRssMB.toFixed(0)} (${rep.rssAfterCreateMB.toFixed(0)})`.padStart(27),
+        `${rep.peak.heapUsedMB.toFixed(0)}/${rep.peak.arrayBuffersMB.toFixed(0)}`.padStart(26),
+        String(rep.regions).padStart(8),
+        String(rep.windows).padStart(8),
+        `  ${rep.counts.F} F ${rep.counts.M} M`,
+      ].join(' '),
+    );
+    const st = rep.stageStartSec;
+    const span = (a: string, b: string) => ((st[b] ?? rep.elapsedSec) - (st[a] ?? 0)).toFixed(1);
+    console.log(`         stages: vad ${span('decode', 'embedding')} s, embedding ${span('embedding', 'clustering')} s, clustering+reconstruction+sex ${span('clustering', 'done')} s`);
+  }
+  results.films = rows;
+  if (rows.length >= 2) {
+    const a = rows[0];
+    const b = rows[rows.length - 1];
+    const slope = (b.maxRssMB - a.maxRssMB) / ((b.durationSec - a.durationSec) / 3600);
+    console.log(`peak RSS growth: ${slope.toFixed(1)} MB per extra hour of audio (${a.maxRssMB.toFixed(0)} MB at ${(a.durationSec / 60).toFixed(0)} min -> ${b.maxRssMB.toFixed(0)} MB at ${(b.durationSec / 60).toFixed(0)} min); target: 2 h <= 400 MB`);
+    results.rssGrowthMBPerHour = slope;
+  }
+}
+
+async function batch(dir: string, nFiles: number, seconds: number, results: Record<string, unknown>): Promise<void> {
+  const corpus = path.join(dir, `batch-${nFiles}x${seconds}s`);
+  mkdirSync(corpus, { recursive: true });
+  const { voices, real } = await loadVoices(16000, 6, 3);
+  const r = rng(99);
+  for (let i = 0; i < nFiles; i++) {
+    const file = path.join(corpus, `meeting-${String(i).padStart(2, '0')}.wav`);
+    if (existsSync(file)) continue;
+    const k = 2 + Math.floor(r() * 3);
+    const chosen = [...voices].sort(() => r() - 0.5).slice(0, k);
+    writeConversation(file, chosen, seconds, 16000, 1, 500 + i);
+  }
+  const cores = availableParallelism();
+  console.log(`\nbatch: ${nFiles} files x ${seconds} s (16 kHz mono, 2-4 ${real ? 'LibriSpeech' : 'SYNTHETIC'} voices each), ${cores} cores`);
+  const mainUrl = pathToFileURL(path.join(repoRoot, 'src', 'cli', 'main.ts')).href;
+  const script = `const { main } = await import(${JSON.stringify(mainUrl)}); process.exitCode = await main(process.argv.slice(1)); process.stderr.write('maxRSS ' + process.resourceUsage().maxRSS + '\\n');`;
+  const configs: Array<{ name: string; args: string[] }> = [
+    { name: `--jobs 1 (1 engine x ${cores} threads)`, args: ['--jobs', '1'] },
+    { name: '--jobs 1 --threads 1', args: ['--jobs', '1', '--threads', '1'] },
+    { name: `--jobs 2 (2 engines x ${Math.max(1, Math.floor(cores / 2))} thread)`, args: ['--jobs', '2'] },
+  ];
+  const rows: Array<{ name: string; wallSec: number; audioPerSec: number; maxRssMB: number }> = [];
+  for (const c of configs) {
+    const out = path.join(dir, `batch-results-${rows.length}.jsonl`);
+    rmSync(out, { force: true });
+    const res = await runNode(['--input-type=module', '-e', script, '--', 'batch', corpus, '--out', out, '--quiet', ...c.args]);
+    if (res.code !== 0) throw new Error(`batch ${c.name} failed (exit ${res.code}): ${res.stderr}`);
+    const lines = readFileSync(out, 'utf8').trim().split('\n').length;
+    const maxRssMB = Number(/maxRSS (\d+)/.exec(res.stderr)?.[1] ?? 0) / 1024;
+    rows.push({ name: c.name, wallSec: res.wallSec, audioPerSec: (nFiles * seconds) / res.wallSec, maxRssMB });
+    console.log(`${c.name.padEnd(36)} ${res.wallSec.toFixed(1).padStart(6)} s wall (process start to exit), ${lines} results, ${((nFiles * seconds) / res.wallSec).toFixed(1)}x real time, peak RSS ${maxRssMB.toFixed(0)} MB`);
+  }
+  const speedup = rows[0].wallSec / rows[2].wallSec;
+  const speedup1 = rows[1].wallSec / rows[2].wallSec;
+  console.log(`speed-up --jobs 2 vs --jobs 1: ${speedup.toFixed(2)}x (vs --jobs 1 --threads 1: ${speedup1.toFixed(2)}x); target >= 1.7x`);
+  results.batch = { files: nFiles, secondsEach: seconds, cores, rows, speedupVsJobs1: speedup, speedupVsJobs1Thread1: speedup1 };
+}
+
+async function mainBench(): Promise<void> {
+  const minutesList = (arg('minutes') ?? '10,30,120').split(',').map(Number).filter((m) => m > 0);
+  const keep = arg('dir');
+  const dir = keep ?? mkdtempSync(path.join(tmpdir(), 'count-speakers-scale-'));
+  mkdirSync(dir, { recursive: true });
+  const results: Record<string, unknown> = { date: new Date().toISOString(), cores: availableParallelism() };
+  try {
+    if (!flag('skip-films')) await films(dir, minutesList, results);
+    if (!flag('skip-batch')) await batch(dir, Number(arg('batch-files') ?? '8'), Number(arg('batch-sec') ?? '90'), results);
+  } finally {
+    if (!keep) rmSync(dir, { recursive: true, force: true });
+  }
+  const json = arg('json');
+  if (json) writeFileSync(json, JSON.stringify(results, null, 2) + '\n');
+}
+
+const childFile = arg('child');
+if (childFile) await child(childFile);
+else await mainBench();
