@@ -4,8 +4,9 @@
  *
  *   npm run eval:sex -- [--json out.json] [--folds 10] [--sweep]
  *
- * Each fold trains the same logistic regression as tools/train-sex.ts on the other speakers'
- * window embeddings and decides each held-out speaker by the mean log-odds of its windows.
+ * Each fold trains the same logistic regression as tools/train-models.ts on the other speakers'
+ * window embeddings (with their noise-augmented copies where the reader is in the train split,
+ * as in training) and decides each held-out speaker by the mean log-odds of its clean windows.
  */
 import { writeFileSync } from 'node:fs';
 import { OnnxVoiceEncoder } from '../src/embedding/index.js';
@@ -33,7 +34,7 @@ function crossValidate(speakers: SpeakerWindows[], dim: number, l2: number): Map
   for (let f = 0; f < folds; f++) {
     const train = speakers.filter((s) => fnv1a(s.speaker) % folds !== f);
     const test = speakers.filter((s) => fnv1a(s.speaker) % folds === f);
-    const n = train.reduce((a, s) => a + s.n, 0);
+    const n = train.reduce((a, s) => a + s.n + (s.noisyN ?? 0), 0);
     const rows = new Float32Array(n * dim);
     const y = new Uint8Array(n);
     let o = 0;
@@ -41,6 +42,11 @@ function crossValidate(speakers: SpeakerWindows[], dim: number, l2: number): Map
       rows.set(s.embeddings, o * dim);
       y.fill(s.sex === 'F' ? 1 : 0, o, o + s.n);
       o += s.n;
+      if (s.noisy && s.noisyN) {
+        rows.set(s.noisy, o * dim);
+        y.fill(s.sex === 'F' ? 1 : 0, o, o + s.noisyN);
+        o += s.noisyN;
+      }
     }
     const model = trainLogistic(rows, n, dim, y, { l2, iterations: 30 });
     for (const s of test) {
@@ -55,7 +61,7 @@ function crossValidate(speakers: SpeakerWindows[], dim: number, l2: number): Map
 const encoder = await OnnxVoiceEncoder.create({ threads: 2 });
 let speakers: SpeakerWindows[];
 try {
-  speakers = (await collectSpeakerWindows(encoder)).filter((s) => s.n > 0);
+  speakers = (await collectSpeakerWindows(encoder, { augment: true })).filter((s) => s.n > 0);
 } finally {
   await encoder.dispose();
 }

@@ -1,18 +1,22 @@
 /**
- * Calibrate the clustering threshold on simulated conversations of the calibration readers.
+ * Calibrate the pipeline's thresholds on simulated conversations of the calibration readers.
  *
  *   npx tsx tools/simulate-conversations.ts --set calib --count 60
  *   npx tsx tools/calibrate.ts bench/results/sim-calib [--json bench/results/calibration.json]
  *
- * Each file is analysed once (VAD + embeddings); the clustering, reconstruction and sex steps
- * are re-run for each candidate threshold. Prints, per threshold, M/F count accuracy, DER
- * (collar 0.25 and 0) and sex accuracy; the best threshold (most exact counts, then lowest DER)
- * is the one to put in DEFAULT_CLUSTERING_CONFIG.
+ * For each VAD variant, every file is analysed once (VAD + window embeddings); clustering,
+ * reconstruction and sex are then re-run for each point of the grid (clustering threshold,
+ * minClusterSec, foldThreshold). Prints M/F count accuracy, DER (collar 0.25 and 0) and sex
+ * accuracy per point; the best (most exact M/F counts, then lowest DER at collar 0.25) is what
+ * DEFAULT_PIPELINE_CONFIG holds. The held-out readers are never used here: bench/eval-sim.ts
+ * measures the chosen setting on them.
  */
 import { readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { createEngine, validatePipelineConfig, assembleDiarization, type DiarizationDetails } from '../src/pipeline/index.js';
+import { assembleDiarization, createEngine, validatePipelineConfig, type DiarizationDetails } from '../src/pipeline/index.js';
+import type { VadConfig } from '../src/vad/index.js';
 import { SexClassifier } from '../src/sex/index.js';
+import { SpeakerProjection } from '../src/clustering/projection.js';
 import { readRefTurns, readTruth, scoreFile, summarise } from '../bench/lib/score-sim.js';
 
 const args = process.argv.slice(2);
@@ -22,32 +26,57 @@ if (!dir) {
   process.exit(2);
 }
 const jsonOut = args.includes('--json') ? args[args.indexOf('--json') + 1] : undefined;
+
+const VAD_GRID: Array<Partial<VadConfig>> = [
+  { onsetThreshold: 0.5, offsetThreshold: 0.35, minSilenceSec: 0.1, speechPadSec: 0.03 },
+  { onsetThreshold: 0.5, offsetThreshold: 0.35, minSilenceSec: 0.3, speechPadSec: 0.1 },
+  { onsetThreshold: 0.4, offsetThreshold: 0.25, minSilenceSec: 0.3, speechPadSec: 0.1 },
+];
+// Distances in the LDA space are larger than in the raw space: each has its own grid.
+const THRESHOLDS = args.includes('--no-lda') ? [0.3, 0.325, 0.35, 0.375, 0.4] : [0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95, 1.0];
+const MIN_CLUSTER_SEC = [0, 3, 4, 5];
+const FOLD_THRESHOLDS = [0.3, 0.4, 2];
+
 const truth = readTruth(dir);
 const uris = readdirSync(dir).filter((f) => f.endsWith('.wav')).map((f) => f.replace(/\.wav$/, '')).sort();
-const engine = await createEngine();
-const analyses: Array<{ uri: string; details: DiarizationDetails }> = [];
-for (const [i, uri] of uris.entries()) {
-  const { details } = await engine.diarizeWithDetails(path.join(dir, `${uri}.wav`));
-  analyses.push({ uri, details });
-  process.stderr.write(`\ranalysed ${i + 1}/${uris.length}`);
-}
-process.stderr.write('\n');
-await engine.dispose();
+const refs = new Map(uris.map((u) => [u, readRefTurns(dir, u)]));
 const sex = SexClassifier.load();
+// --no-lda measures the raw voice-encoder space, for comparison.
+const projection = args.includes('--no-lda') ? undefined : SpeakerProjection.load();
+const rows: Array<Record<string, unknown>> = [];
 
-const rows: Array<Record<string, number>> = [];
-for (let threshold = 0.3; threshold <= 0.801; threshold += 0.025) {
-  const cfg = validatePipelineConfig({ clustering: { threshold: Number(threshold.toFixed(3)) } });
-  const scores = analyses.map(({ uri, details }) =>
-    scoreFile(uri, readRefTurns(dir, uri), assembleDiarization(uri, details, cfg, sex), truth[uri], details.durationSec, cfg.minSpeechSec),
-  );
-  const s = summarise(scores);
-  rows.push({ threshold: Number(threshold.toFixed(3)), ...s });
-  process.stdout.write(
-    `threshold ${threshold.toFixed(3)}  counts exact ${(100 * s.countsExactRate).toFixed(1)}%  speakers exact ${(100 * s.speakerCountExactRate).toFixed(1)}%  ` +
-      `DER(c=0.25) ${s.derCollar025.toFixed(2)}%  DER(c=0) ${s.derCollar0.toFixed(2)}%  sex ${(100 * s.sexAccuracy).toFixed(1)}%\n`,
-  );
+for (const vad of VAD_GRID) {
+  const engine = await createEngine({ config: { vad } });
+  const analyses: Array<{ uri: string; details: DiarizationDetails }> = [];
+  try {
+    for (const [i, uri] of uris.entries()) {
+      const { details } = await engine.diarizeWithDetails(path.join(dir, `${uri}.wav`));
+      analyses.push({ uri, details });
+      process.stderr.write(`\rvad ${JSON.stringify(vad)}: analysed ${i + 1}/${uris.length}`);
+    }
+  } finally {
+    await engine.dispose();
+  }
+  process.stderr.write('\n');
+  for (const threshold of THRESHOLDS) {
+    for (const minClusterSec of MIN_CLUSTER_SEC) {
+      for (const foldThreshold of minClusterSec === 0 ? [0] : FOLD_THRESHOLDS) {
+        const cfg = validatePipelineConfig({ vad, minClusterSec, foldThreshold, clustering: { threshold } });
+        const scores = analyses.map(({ uri, details }) =>
+          scoreFile(uri, refs.get(uri)!, assembleDiarization(uri, details, cfg, sex, projection), truth[uri], details.durationSec, cfg.minSpeechSec),
+        );
+        const s = summarise(scores);
+        rows.push({ vad, threshold, minClusterSec, foldThreshold, ...s });
+        process.stdout.write(
+          `onset ${vad.onsetThreshold} minSilence ${vad.minSilenceSec} | threshold ${threshold.toFixed(3)} minCluster ${minClusterSec} fold ${foldThreshold} | ` +
+            `counts exact ${(100 * s.countsExactRate).toFixed(1)}%  speakers exact ${(100 * s.speakerCountExactRate).toFixed(1)}%  ` +
+            `DER(c=0.25) ${s.derCollar025.toFixed(2)}%  DER(c=0) ${s.derCollar0.toFixed(2)}%  sex ${(100 * s.sexAccuracy).toFixed(1)}%\n`,
+        );
+      }
+    }
+  }
 }
-const best = [...rows].sort((a, b) => b.countsExactRate - a.countsExactRate || a.derCollar025 - b.derCollar025)[0];
-process.stdout.write(`best threshold: ${best.threshold}\n`);
+const num = (r: Record<string, unknown>, k: string) => r[k] as number;
+const best = [...rows].sort((a, b) => num(b, 'countsExactRate') - num(a, 'countsExactRate') || num(a, 'derCollar025') - num(b, 'derCollar025'))[0];
+process.stdout.write(`best: ${JSON.stringify(best)}\n`);
 if (jsonOut) writeFileSync(jsonOut, JSON.stringify({ dir, files: uris.length, rows, best }, null, 1) + '\n');

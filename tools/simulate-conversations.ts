@@ -4,8 +4,8 @@
  *
  *   npx tsx tools/simulate-conversations.ts --set test --count 40 --out bench/results/sim-test
  *
- * --set calib uses only the readers that train the models; --set test only the held-out
- * readers (tools/lib/shared-data.ts: isHeldOutReader), so evaluation never sees a training voice.
+ * --set calib uses only the calibration readers; --set test only the held-out test readers
+ * (tools/lib/shared-data.ts: readerSplit), so evaluation never hears a training or calibration voice.
  * Each file: 1-5 speakers, each reader's utterance cut at low-energy points into 2-4 turns,
  * pauses of 0.2-1.2 s, about 15 % of turn changes overlapping by 0.2-0.8 s, a bed of real
  * music or noise (MUSAN excerpts in ina/musanmix.wav) or synthetic noise at 12-25 dB below
@@ -15,7 +15,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { isHeldOutReader, readLibriSpeakers, readWav16k, requireSharedData, writeWavFloat32 } from './lib/shared-data.js';
+import { readerSplit, readLibriSpeakers, readWav16k, requireSharedData, writeWavFloat32 } from './lib/shared-data.js';
 
 const SR = 16000;
 
@@ -129,7 +129,7 @@ function rms(x: Float32Array): number {
 function main(): void {
   const args = parseArgs(process.argv.slice(2));
   const rand = rng(args.seed * 7919 + (args.set === 'test' ? 1 : 2));
-  const readers = readLibriSpeakers().filter((r) => isHeldOutReader(r.speaker) === (args.set === 'test'));
+  const readers = readLibriSpeakers().filter((r) => readerSplit(r.speaker) === args.set);
   const ina = requireSharedData('ina');
   const musan = readWav16kAny(path.join(ina, 'musanmix.wav'));
   const beds: Record<string, Float32Array> = {

@@ -25,7 +25,7 @@ export interface ClusteringConfig {
 }
 
 export const DEFAULT_CLUSTERING_CONFIG: Readonly<ClusteringConfig> = Object.freeze({
-  threshold: 0.5,
+  threshold: 0.65,
   numSpeakers: 0,
   minSpeakers: 1,
   maxSpeakers: 50,
@@ -41,6 +41,7 @@ export function validateClusteringConfig(partial?: Partial<ClusteringConfig>): C
   checkNumber('clustering.maxSpeakers', c.maxSpeakers, { min: 1, max: 1000, integer: true });
   checkNumber('clustering.maxAhcPoints', c.maxAhcPoints, { min: 2, max: 20000, integer: true });
   checkNumber('clustering.seed', c.seed, { integer: true });
+
   if (c.minSpeakers > c.maxSpeakers) {
     throw new ConfigError('clustering.minSpeakers', `<= maxSpeakers (${c.maxSpeakers})`, c.minSpeakers);
   }
@@ -55,12 +56,14 @@ export interface ClusteringResult {
 
 /**
  * @param embeddings row-major [n x dim], L2-normalised rows (non-finite rows must be removed by the caller)
+ * @param pointWeights optional weight per row (e.g. windows per segment) for average linkage
  */
 export function clusterEmbeddings(
   embeddings: Float32Array,
   n: number,
   dim: number,
   config: ClusteringConfig = DEFAULT_CLUSTERING_CONFIG,
+  pointWeights?: ArrayLike<number>,
 ): ClusteringResult {
   if (n === 0) return { labels: new Int32Array(0), numClusters: 0 };
   if (n === 1) return { labels: new Int32Array(1), numClusters: 1 };
@@ -68,9 +71,9 @@ export function clusterEmbeddings(
   let points = embeddings;
   let m = n;
   let cellOf: Int32Array | null = null;
-  let weights: Float64Array | undefined;
+  let weights: ArrayLike<number> | undefined = pointWeights;
   if (n > config.maxAhcPoints) {
-    ({ points, cellOf, weights } = reduceByKmeans(embeddings, n, dim, config.maxAhcPoints, config.seed));
+    ({ points, cellOf, weights } = reduceByKmeans(embeddings, n, dim, config.maxAhcPoints, config.seed, pointWeights));
     m = weights.length;
   }
 
@@ -100,13 +103,14 @@ function reduceByKmeans(
   dim: number,
   cells: number,
   seed: number,
+  pointWeights?: ArrayLike<number>,
 ): { points: Float32Array; cellOf: Int32Array; weights: Float64Array } {
   const rows: number[][] = new Array(n);
   for (let i = 0; i < n; i++) rows[i] = Array.from(embeddings.subarray(i * dim, (i + 1) * dim));
   const result = kmeans(rows, cells, { seed, initialization: 'kmeans++', maxIterations: 50 });
   // Drop empty cells and re-normalise centroids so cosine distance stays meaningful.
   const counts = new Float64Array(cells);
-  for (const c of result.clusters) counts[c]++;
+  result.clusters.forEach((c, i) => (counts[c] += pointWeights ? pointWeights[i] : 1));
   const keep: number[] = [];
   const newIndex = new Int32Array(cells).fill(-1);
   for (let c = 0; c < cells; c++) {
@@ -161,3 +165,4 @@ export function clusterCentroids(embeddings: Float32Array, labels: Int32Array, n
 }
 
 export { averageLinkage, cutDendrogram, mergesBelow } from './ahc.js';
+export { SpeakerProjection, DEFAULT_PROJECTION_URL, type SpeakerProjectionFile } from './projection.js';

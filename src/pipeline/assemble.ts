@@ -4,20 +4,30 @@
  * inputs, so calibration can re-run it with other thresholds without re-embedding.
  */
 import { clusterCentroids, clusterEmbeddings } from '../clustering/index.js';
+import type { SpeakerProjection } from '../clustering/projection.js';
 import type { SexClassifier } from '../sex/index.js';
 import type { PipelineConfig } from './config.js';
 import type { DiarizationDetails } from './engine.js';
 import { reconstructTurns, speechByTurns } from './reconstruction.js';
 import type { Counts, Diarization, SpeakerSummary } from './types.js';
 
-export function assembleDiarization(file: string, details: DiarizationDetails, cfg: PipelineConfig, sex: SexClassifier): Diarization {
+export function assembleDiarization(
+  file: string,
+  details: DiarizationDetails,
+  cfg: PipelineConfig,
+  sex: SexClassifier,
+  projection?: SpeakerProjection,
+): Diarization {
   const { regions, windows, embeddings, valid, dim, durationSec } = details;
   // 3. Clustering of the valid windows.
   const validIdx: number[] = [];
   for (let i = 0; i < windows.length; i++) if (valid[i]) validIdx.push(i);
-  const points = new Float32Array(validIdx.length * dim);
-  validIdx.forEach((w, j) => points.set(embeddings.subarray(w * dim, (w + 1) * dim), j * dim));
-  const { labels: validLabels, numClusters } = clusterEmbeddings(points, validIdx.length, dim, cfg.clustering);
+  const raw = new Float32Array(validIdx.length * dim);
+  validIdx.forEach((w, j) => raw.set(embeddings.subarray(w * dim, (w + 1) * dim), j * dim));
+  // Speakers are told apart in the LDA space; sex is read from the raw embeddings.
+  const points = projection ? projection.project(raw, validIdx.length) : raw;
+  const cdim = projection ? projection.outputDim : dim;
+  const { labels: validLabels, numClusters } = clusterEmbeddings(points, validIdx.length, cdim, cfg.clustering);
   const labels = new Int32Array(windows.length).fill(-1);
   validIdx.forEach((w, j) => (labels[w] = validLabels[j]));
 
@@ -25,30 +35,33 @@ export function assembleDiarization(file: string, details: DiarizationDetails, c
   const names = Array.from({ length: numClusters }, (_, k) => String(k));
   let turns = reconstructTurns(regions, windows, labels, names, cfg);
   const speech = speechByTurns(turns);
-  const kept = names.map((n) => (speech.get(n) ?? 0) >= cfg.minSpeechSec);
+  // Clusters with little speech are unreliable (a split-off piece of a speaker, or windows that
+  // straddle two voices): below minSpeechSec they always go to the nearest stable cluster;
+  // below minClusterSec they go there when their centroid is within foldThreshold.
+  const stableSec = Math.max(cfg.minSpeechSec, cfg.minClusterSec);
+  const stable = names.map((n) => (speech.get(n) ?? 0) >= stableSec);
   const forced = cfg.clustering.numSpeakers > 0;
-  if (!forced && kept.some(Boolean) && kept.some((k) => !k)) {
-    const centroids = clusterCentroids(points, validLabels, numClusters, dim);
-    const nearestKept = new Int32Array(numClusters);
+  if (!forced && stable.some(Boolean) && stable.some((k) => !k)) {
+    const centroids = clusterCentroids(points, validLabels, numClusters, cdim);
+    const target = new Int32Array(numClusters);
     for (let c = 0; c < numClusters; c++) {
-      if (kept[c]) {
-        nearestKept[c] = c;
-        continue;
-      }
+      target[c] = c;
+      if (stable[c]) continue;
       let best = -1;
       let bestSim = -Infinity;
       for (let k = 0; k < numClusters; k++) {
-        if (!kept[k]) continue;
+        if (!stable[k]) continue;
         let s = 0;
-        for (let d = 0; d < dim; d++) s += centroids[c * dim + d] * centroids[k * dim + d];
+        for (let d = 0; d < cdim; d++) s += centroids[c * cdim + d] * centroids[k * cdim + d];
         if (s > bestSim) {
           bestSim = s;
           best = k;
         }
       }
-      nearestKept[c] = best;
+      const secs = speech.get(names[c]) ?? 0;
+      if (secs < cfg.minSpeechSec || 1 - bestSim < cfg.foldThreshold) target[c] = best;
     }
-    for (let i = 0; i < labels.length; i++) if (labels[i] >= 0) labels[i] = nearestKept[labels[i]];
+    for (let i = 0; i < labels.length; i++) if (labels[i] >= 0) labels[i] = target[labels[i]];
     turns = reconstructTurns(regions, windows, labels, names, cfg);
   }
 

@@ -15,6 +15,7 @@ import { CountSpeakersError } from '../errors/index.js';
 import { createWasmBackend } from '../features/wasmBackend.js';
 import { tsFeatureBackend } from '../features/tsBackend.js';
 import type { FeatureBackend } from '../features/types.js';
+import { SpeakerProjection } from '../clustering/projection.js';
 import { SexClassifier } from '../sex/index.js';
 import {
   regionsFromProbabilities,
@@ -41,6 +42,7 @@ export interface EngineOptions {
   vad?: VadModel;
   encoder?: EmbeddingModel;
   sex?: SexClassifier;
+  projection?: SpeakerProjection;
   frontend?: FeatureBackend;
 }
 
@@ -61,6 +63,7 @@ export class Engine {
     private readonly vad: VadModel,
     private readonly encoder: EmbeddingModel,
     private readonly sex: SexClassifier,
+    private readonly projection: SpeakerProjection,
     private readonly frontend: FeatureBackend,
     private readonly base: PipelineOverrides,
     private readonly owned: boolean,
@@ -72,6 +75,7 @@ export class Engine {
     if (options.threads !== undefined) base.threads = options.threads;
     const cfg = validatePipelineConfig(base);
     const sex = options.sex ?? SexClassifier.load();
+    const projection = options.projection ?? SpeakerProjection.load();
     let frontend = options.frontend;
     if (!frontend) {
       try {
@@ -90,7 +94,7 @@ export class Engine {
       if (!options.vad) await vad.dispose();
       throw e;
     }
-    return new Engine(vad, encoder, sex, frontend, base, !options.vad && !options.encoder);
+    return new Engine(vad, encoder, sex, projection, frontend, base, !options.vad && !options.encoder);
   }
 
   async dispose(): Promise<void> {
@@ -138,7 +142,7 @@ export class Engine {
 
     report('clustering', PROGRESS.embedEnd);
     const details: DiarizationDetails = { regions, windows, embeddings, valid, dim, durationSec };
-    const diarization = assembleDiarization(file, details, cfg, this.sex);
+    const diarization = assembleDiarization(file, details, cfg, this.sex, this.projection);
     report('done', 1);
     return { diarization, details };
   }

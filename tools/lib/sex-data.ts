@@ -12,13 +12,18 @@ import type { FeatureBackend } from '../../src/features/types.js';
 import { parseRttm } from '../../src/io/index.js';
 import { planWindows } from '../../src/pipeline/reconstruction.js';
 import { DEFAULT_PIPELINE_CONFIG } from '../../src/pipeline/config.js';
-import { isHeldOutReader, readLibriSpeakers, requireSharedData } from './shared-data.js';
+import { readerSplit, readLibriSpeakers, requireSharedData, type ReaderSplit } from './shared-data.js';
+import { addNoise, NOISE_KINDS } from './augment.js';
 
 export interface SpeakerWindows {
   speaker: string;
   source: 'librispeech' | 'ami';
   sex: 'M' | 'F';
-  heldOut: boolean;
+  /** LibriSpeech reader split; AMI speakers count as 'train'. */
+  split: ReaderSplit;
+  /** Window embeddings of noise-augmented copies (same speaker), when asked for. */
+  noisy?: Float32Array;
+  noisyN?: number;
   speechSec: number;
   /** [n x dim] */
   embeddings: Float32Array;
@@ -44,16 +49,35 @@ function pack(rows: Float32Array[], dim: number): Float32Array {
   return out;
 }
 
-export async function collectSpeakerWindows(model: EmbeddingModel, frontend?: FeatureBackend): Promise<SpeakerWindows[]> {
+export interface CollectOptions {
+  frontend?: FeatureBackend;
+  /** Also embed copies of each train-split LibriSpeech utterance with white, pink and brown noise at 5-20 dB SNR. */
+  augment?: boolean;
+}
+
+export async function collectSpeakerWindows(model: EmbeddingModel, options: CollectOptions = {}): Promise<SpeakerWindows[]> {
+  const { frontend, augment = false } = options;
   const out: SpeakerWindows[] = [];
   for (const r of readLibriSpeakers()) {
     const { samples } = await readAudio(r.file);
-    const rows = await embedSpans(samples, [{ startSec: 0, endSec: samples.length / 16000 }], model, frontend);
+    const whole = [{ startSec: 0, endSec: samples.length / 16000 }];
+    const rows = await embedSpans(samples, whole, model, frontend);
+    const split = readerSplit(r.speaker);
+    let noisy: Float32Array[] = [];
+    if (augment && split === 'train') {
+      for (const [k, kind] of NOISE_KINDS.entries()) {
+        const seed = Number(r.speaker) * 31 + k;
+        const snrDb = 5 + ((seed * 7919) % 1500) / 100;
+        noisy = noisy.concat(await embedSpans(addNoise(samples, kind, snrDb, seed), whole, model, frontend));
+      }
+    }
     out.push({
+      noisy: pack(noisy, model.dim),
+      noisyN: noisy.length,
       speaker: `libri-${r.speaker}`,
       source: 'librispeech',
       sex: r.sex,
-      heldOut: isHeldOutReader(r.speaker),
+      split,
       speechSec: samples.length / 16000,
       embeddings: pack(rows, model.dim),
       n: rows.length,
@@ -99,7 +123,7 @@ export async function collectSpeakerWindows(model: EmbeddingModel, frontend?: Fe
       speaker: `ami-${spk}`,
       source: 'ami',
       sex: first,
-      heldOut: false,
+      split: 'train',
       speechSec: e.secs,
       embeddings: pack(e.rows, model.dim),
       n: e.rows.length,

@@ -34,12 +34,18 @@ export function readLibriSpeakers(): LibriReader[] {
 }
 
 /**
- * Deterministic reader split: readers with id % 10 < 3 (about 30 %) are held out for
- * evaluation (simulated-conversation benchmark); the rest train the sex classifier and
- * calibrate thresholds, so the benchmark never sees a reader the models were fitted on.
+ * Deterministic reader split by LibriSpeech id:
+ * - 'test'  (id % 10 in 0..2, about 30 %): only the simulated-conversation benchmark uses them;
+ * - 'calib' (id % 10 in 8..9, about 20 %): simulated conversations that calibrate thresholds;
+ * - 'train' (the rest, about 50 %): train the speaker LDA and the sex classifier.
+ * So thresholds are never fitted on voices the models were trained on, and the benchmark
+ * never hears a voice used for training or calibration.
  */
-export function isHeldOutReader(speaker: string): boolean {
-  return Number(speaker) % 10 < 3;
+export type ReaderSplit = 'train' | 'calib' | 'test';
+
+export function readerSplit(speaker: string): ReaderSplit {
+  const r = Number(speaker) % 10;
+  return r < 3 ? 'test' : r >= 8 ? 'calib' : 'train';
 }
 
 /** Read a 16 kHz WAV of the shared data as float32 (tools only; the engine uses src/audio). */

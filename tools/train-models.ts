@@ -1,0 +1,132 @@
+/**
+ * Train the two small models that sit on top of the voice encoder:
+ *   models/speaker-lda.json     - LDA projection used before clustering
+ *   models/sex-classifier.json  - logistic regression over embeddings
+ *
+ *   npx tsx tools/train-models.ts [--lda-dim 100] [--shrinkage 0.1]
+ *
+ * Data: the train-split LibriSpeech readers of ../shared/data (tools/lib/shared-data.ts:
+ * readerSplit) with noise-augmented copies (white, pink, brown at 5-20 dB SNR), plus the AMI
+ * speakers (sex = first letter of the id). Calibration and test readers are never used.
+ * Features: the engine's own window embeddings (1.6 s windows, hop 0.8 s).
+ */
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
+import { OnnxVoiceEncoder } from '../src/embedding/index.js';
+import type { SpeakerProjectionFile } from '../src/clustering/projection.js';
+import { trainLogistic, type SexModelFile } from '../src/sex/index.js';
+import { collectSpeakerWindows, type SpeakerWindows } from './lib/sex-data.js';
+import { SEX_L2 } from './lib/sex-hparams.js';
+import { REPO_ROOT } from './lib/shared-data.js';
+
+const argv = process.argv.slice(2);
+const flag = (name: string, dflt: number) => (argv.includes(name) ? Number(argv[argv.indexOf(name) + 1]) : dflt);
+const LDA_DIM = flag('--lda-dim', 100);
+const SHRINKAGE = flag('--shrinkage', 0.1);
+
+/** Rows of one speaker: clean windows then noisy copies. */
+function speakerRows(s: SpeakerWindows, dim: number): Float32Array[] {
+  const rows: Float32Array[] = [];
+  for (let i = 0; i < s.n; i++) rows.push(s.embeddings.subarray(i * dim, (i + 1) * dim));
+  for (let i = 0; i < (s.noisyN ?? 0); i++) rows.push(s.noisy!.subarray(i * dim, (i + 1) * dim));
+  return rows;
+}
+
+export function trainLda(classes: Float32Array[][], dim: number, outDim: number, shrinkage: number): SpeakerProjectionFile {
+  const all = classes.flat();
+  const n = all.length;
+  const mean = new Float64Array(dim);
+  for (const r of all) for (let d = 0; d < dim; d++) mean[d] += r[d] / n;
+  const sw = Matrix.zeros(dim, dim);
+  const sb = Matrix.zeros(dim, dim);
+  for (const rows of classes) {
+    const mu = new Float64Array(dim);
+    for (const r of rows) for (let d = 0; d < dim; d++) mu[d] += r[d] / rows.length;
+    for (const r of rows) {
+      for (let a = 0; a < dim; a++) {
+        const xa = r[a] - mu[a];
+        for (let b = a; b < dim; b++) sw.set(a, b, sw.get(a, b) + (xa * (r[b] - mu[b])) / n);
+      }
+    }
+    for (let a = 0; a < dim; a++) {
+      const da = mu[a] - mean[a];
+      for (let b = a; b < dim; b++) sb.set(a, b, sb.get(a, b) + (rows.length * da * (mu[b] - mean[b])) / n);
+    }
+  }
+  for (let a = 0; a < dim; a++) for (let b = 0; b < a; b++) {
+    sw.set(a, b, sw.get(b, a));
+    sb.set(a, b, sb.get(b, a));
+  }
+  // Shrink the within-class scatter toward its average variance: 256 dimensions from ~140
+  // speakers is too few to trust its smallest eigenvalues.
+  const tr = sw.trace() / dim;
+  const swS = sw.mul(1 - shrinkage).add(Matrix.eye(dim, dim).mul(shrinkage * tr));
+  const e1 = new EigenvalueDecomposition(swS, { assumeSymmetric: true });
+  const v = e1.eigenvectorMatrix;
+  const invSqrt = Matrix.diag(e1.realEigenvalues.map((l) => 1 / Math.sqrt(Math.max(l, 1e-12))));
+  const w = v.mmul(invSqrt).mmul(v.transpose());
+  const m = w.mmul(sb).mmul(w);
+  const e2 = new EigenvalueDecomposition(m.add(m.transpose()).mul(0.5), { assumeSymmetric: true });
+  const order = e2.realEigenvalues.map((l, i) => [l, i] as const).sort((p, q) => q[0] - p[0]).slice(0, outDim).map(([, i]) => i);
+  const u = e2.eigenvectorMatrix;
+  const uk = new Matrix(dim, outDim);
+  for (let r = 0; r < dim; r++) for (let c = 0; c < outDim; c++) uk.set(r, c, u.get(r, order[c]));
+  const proj = w.mmul(uk);
+  const matrix: number[] = [];
+  for (let r = 0; r < dim; r++) for (let c = 0; c < outDim; c++) matrix.push(Number(proj.get(r, c).toPrecision(7)));
+  return {
+    format: 'count-speakers/lda@1',
+    inputDim: dim,
+    outputDim: outDim,
+    mean: Array.from(mean, (x) => Number(x.toPrecision(7))),
+    matrix,
+    trainedOn: {},
+  };
+}
+
+const model = await OnnxVoiceEncoder.create({ threads: 2 });
+try {
+  const speakers = (await collectSpeakerWindows(model, { augment: true })).filter((s) => s.split === 'train' && s.n > 0);
+  const dim = model.dim;
+  const classes = speakers.map((s) => speakerRows(s, dim));
+  const windows = classes.reduce((a, c) => a + c.length, 0);
+  const summary = {
+    producedBy: 'tools/train-models.ts',
+    librispeechReaders: speakers.filter((s) => s.source === 'librispeech').length,
+    amiSpeakers: speakers.filter((s) => s.source === 'ami').length,
+    female: speakers.filter((s) => s.sex === 'F').length,
+    male: speakers.filter((s) => s.sex === 'M').length,
+    windows,
+    augmentation: 'white, pink and brown noise at 5-20 dB SNR on LibriSpeech readers',
+    readers: 'LibriSpeech train split only (id % 10 in 3..7); calibration and test readers excluded',
+  };
+
+  const lda = trainLda(classes, dim, LDA_DIM, SHRINKAGE);
+  lda.trainedOn = { ...summary, shrinkage: SHRINKAGE };
+  writeFileSync(path.join(REPO_ROOT, 'models/speaker-lda.json'), JSON.stringify(lda) + '\n');
+
+  const rows = new Float32Array(windows * dim);
+  const y = new Uint8Array(windows);
+  let o = 0;
+  speakers.forEach((s, i) => {
+    for (const r of classes[i]) {
+      rows.set(r, o * dim);
+      y[o++] = s.sex === 'F' ? 1 : 0;
+    }
+  });
+  const lr = trainLogistic(rows, windows, dim, y, { l2: SEX_L2, iterations: 30 });
+  const round = (a: number[]) => a.map((v) => Number(v.toPrecision(7)));
+  const sexFile: SexModelFile = {
+    format: 'count-speakers/sex-logistic@1',
+    positive: 'F',
+    embeddingModel: 'voice-encoder.onnx',
+    embeddingDim: dim,
+    model: { mean: round(lr.mean), std: round(lr.std), weights: round(lr.weights), bias: Number(lr.bias.toPrecision(7)) },
+    trainedOn: { ...summary, l2: SEX_L2 },
+  };
+  writeFileSync(path.join(REPO_ROOT, 'models/sex-classifier.json'), JSON.stringify(sexFile) + '\n');
+  process.stdout.write(`trained on ${speakers.length} speakers, ${windows} windows: models/speaker-lda.json (${dim}->${LDA_DIM}), models/sex-classifier.json\n`);
+} finally {
+  await model.dispose();
+}
