@@ -1,7 +1,7 @@
 /**
  * Long films and batch throughput (issue #5).
  *
- *   npm run bench:scale -- [--minutes 10,30,120] [--batch-files 8] [--batch-sec 90] [--skip-films] [--skip-batch]
+ *   npm run bench:scale -- [--minutes 10,30,120] [--sparse-minutes 120 (0: none)] [--batch-files 8] [--batch-sec 90] [--skip-films] [--skip-batch]
  *                          [--dir <folder to keep and reuse the generated inputs>] [--json out.json]
  *
  * 1. Films: writes 48 kHz stereo 16-bit WAVs of the given lengths (streamed, 2 h = 1.38 GB) in a
@@ -9,7 +9,8 @@
  *    ../shared/data/librispeech, turns of 2-8 s with 0.2-1.5 s pauses over a faint noise floor
  *    (synthetic voiced-like tones when the folder is absent, said so). Each is diarized by one
  *    Engine in a child process (so peak RSS is per run: process.resourceUsage().maxRSS), which
- *    also samples rss/heap/arrayBuffers every 200 ms to show where memory goes.
+ *    also samples rss/heap/arrayBuffers every 200 ms to show where memory goes. A "sparse" film
+ *    (same turns, 10-40 s pauses: about 15 % speech) checks buffers bounded by audio duration.
  * 2. Batch: `count-speakers batch` on --batch-files files of --batch-sec seconds (16 kHz mono,
  *    2-4 readers each) with --jobs 1 (one engine, 2 intra-op threads), --jobs 1 --threads 1 and
  *    --jobs 2 (two engines, 1 thread each), each in a child process from a fresh results file.
@@ -91,7 +92,15 @@ async function loadVoices(rateHz: number, perSex: number, skip = 0): Promise<{ v
  * pauses of 0.2-1.5 s, a noise floor at about -60 dBFS; the right channel is a slightly
  * attenuated, noisier copy of the left.
  */
-function writeConversation(file: string, voices: Voice[], seconds: number, rateHz: number, channels: 1 | 2, seed: number): void {
+function writeConversation(
+  file: string,
+  voices: Voice[],
+  seconds: number,
+  rateHz: number,
+  channels: 1 | 2,
+  seed: number,
+  pauseSec: readonly [number, number] = [0.2, 1.5],
+): void {
   const frames = Math.round(seconds * rateHz);
   const dataBytes = frames * channels * 2;
   const header = Buffer.alloc(44);
@@ -124,7 +133,7 @@ function writeConversation(file: string, voices: Voice[], seconds: number, rateH
       if (seg !== undefined || last < 0) {
         if (seg !== undefined) {
           seg = undefined;
-          segLen = Math.round((0.2 + 1.3 * r()) * rateHz);
+          segLen = Math.round((pauseSec[0] + (pauseSec[1] - pauseSec[0]) * r()) * rateHz);
           segPos = 0;
           return;
         }
@@ -236,17 +245,23 @@ function runNode(args: string[]): Promise<{ code: number | null; stdout: string;
   });
 }
 
-async function films(dir: string, minutesList: number[], results: Record<string, unknown>): Promise<void> {
+async function films(dir: string, minutesList: number[], sparseMinutes: number[], results: Record<string, unknown>): Promise<void> {
   const { voices, real } = await loadVoices(48000, 3);
   console.log(`films: 48 kHz stereo 16-bit, ${real ? 'LibriSpeech readers' : 'SYNTHETIC voices'} ${voices.map((v) => `${v.id}${v.sex}`).join(' ')} (truth: 3 F, 3 M)`);
-  console.log('minutes  file MB  gen s  create s  diarize s  x real time  peak RSS MB (after models)  peak heap/arrayBuffers MB  regions  windows  found');
+  console.log('   minutes  file MB  gen s  create s  diarize s  x real time  peak RSS MB (after models)  peak heap/arrayBuffers MB  regions  windows  found');
   const rows: ChildReport[] = [];
-  for (const minutes of minutesList) {
-    const file = path.join(dir, `film-${minutes}min.wav`);
+  // Sparse films (dialogue between long stretches of near silence) stress buffers that wait for
+  // a number of speech windows rather than a duration of audio.
+  const inputs = [
+    ...minutesList.map((minutes) => ({ minutes, sparse: false })),
+    ...sparseMinutes.map((minutes) => ({ minutes, sparse: true })),
+  ];
+  for (const { minutes, sparse } of inputs) {
+    const file = path.join(dir, `film-${minutes}min${sparse ? '-sparse' : ''}.wav`);
     let genSec = 0;
     if (!existsSync(file) || statSync(file).size !== 44 + Math.round(minutes * 60 * 48000) * 4) {
       const t = performance.now();
-      writeConversation(file, voices, minutes * 60, 48000, 2, 1000 + minutes);
+      writeConversation(file, voices, minutes * 60, 48000, 2, 1000 + minutes, sparse ? [10, 40] : [0.2, 1.5]);
       genSec = (performance.now() - t) / 1000;
     }
     const r = await runNode([fileURLToPath(import.meta.url), '--child', file]);
@@ -255,7 +270,7 @@ async function films(dir: string, minutesList: number[], results: Record<string,
     rows.push(rep);
     console.log(
       [
-        String(minutes).padStart(7),
+        `${minutes}${sparse ? ' sparse' : ''}`.padStart(10),
         (statSync(file).size / 1048576).toFixed(0).padStart(8),
         genSec.toFixed(1).padStart(6),
         rep.createSec.toFixed(1).padStart(9),
@@ -273,9 +288,9 @@ async function films(dir: string, minutesList: number[], results: Record<string,
     console.log(`         stages: vad ${span('decode', 'embedding')} s, embedding ${span('embedding', 'clustering')} s, clustering+reconstruction+sex ${span('clustering', 'done')} s`);
   }
   results.films = rows;
-  if (rows.length >= 2) {
+  if (minutesList.length >= 2) {
     const a = rows[0];
-    const b = rows[rows.length - 1];
+    const b = rows[minutesList.length - 1];
     const slope = (b.maxRssMB - a.maxRssMB) / ((b.durationSec - a.durationSec) / 3600);
     console.log(`peak RSS growth: ${slope.toFixed(1)} MB per extra hour of audio (${a.maxRssMB.toFixed(0)} MB at ${(a.durationSec / 60).toFixed(0)} min -> ${b.maxRssMB.toFixed(0)} MB at ${(b.durationSec / 60).toFixed(0)} min); target: 2 h <= 400 MB`);
     results.rssGrowthMBPerHour = slope;
@@ -327,7 +342,8 @@ async function mainBench(): Promise<void> {
   mkdirSync(dir, { recursive: true });
   const results: Record<string, unknown> = { date: new Date().toISOString(), cores: availableParallelism() };
   try {
-    if (!flag('skip-films')) await films(dir, minutesList, results);
+    const sparse = (arg('sparse-minutes') ?? '120').split(',').map(Number).filter((m) => m > 0);
+    if (!flag('skip-films')) await films(dir, minutesList, sparse, results);
     if (!flag('skip-batch')) await batch(dir, Number(arg('batch-files') ?? '8'), Number(arg('batch-sec') ?? '90'), results);
   } finally {
     if (!keep) rmSync(dir, { recursive: true, force: true });

@@ -183,6 +183,9 @@ export class Engine {
     const valid = new Uint8Array(windows.length);
     if (windows.length === 0) return { embeddings, valid, dim };
     const ROUND = 256;
+    // Also embed once this much audio is held: with sparse speech (a film's long silent or music
+    // stretches) 256 windows can span an hour, and the buffer would hold all of it (bench:scale).
+    const MAX_BUFFER_SAMPLES = SR * 120;
     let buf = new Float32Array(SR * 60);
     let bufStart = 0; // sample index of buf[0]
     let bufLen = 0;
@@ -226,7 +229,7 @@ export class Engine {
         const covered = (bufStart + bufLen) / SR;
         let end = next;
         while (end < windows.length && windows[end].endSec <= covered) end++;
-        if (end - next >= ROUND) await embedUpTo(end);
+        if (end - next >= ROUND || (end > next && bufLen >= MAX_BUFFER_SAMPLES)) await embedUpTo(end);
       }
       await embedUpTo(windows.length);
     } finally {
