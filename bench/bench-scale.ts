@@ -1,7 +1,7 @@
 /**
  * Long films and batch throughput (issue #5).
  *
- *   npm run bench:scale -- [--minutes 10,30,120] [--sparse-minutes 120 (0: none)] [--batch-files 8] [--batch-sec 90] [--skip-films] [--skip-batch]
+ *   npm run bench:scale -- [--minutes 10,30,120] [--sparse-minutes 120 (0: none)] [--batch-files 12] [--batch-sec 120] [--skip-films] [--skip-batch]
  *                          [--dir <folder to keep and reuse the generated inputs>] [--json out.json]
  *
  * 1. Films: writes 48 kHz stereo 16-bit WAVs of the given lengths (streamed, 2 h = 1.38 GB) in a
@@ -13,7 +13,8 @@
  *    (same turns, 10-40 s pauses: about 15 % speech) checks buffers bounded by audio duration.
  * 2. Batch: `count-speakers batch` on --batch-files files of --batch-sec seconds (16 kHz mono,
  *    2-4 readers each) with --jobs 1 (one engine, 2 intra-op threads), --jobs 1 --threads 1 and
- *    --jobs 2 (two engines, 1 thread each), each in a child process from a fresh results file.
+ *    --jobs 2 (two engines, 1 thread each), each in a child process from a fresh results file, with
+ *    the CPU seconds of all its threads (cpu/wall tells whether two cores were really available).
  * Targets: 2 h film peak RSS <= 400 MB, flat in duration; jobs 2 >= 1.7x jobs 1 on two cores.
  */
 import { spawn } from 'node:child_process';
@@ -302,23 +303,24 @@ async function batch(dir: string, nFiles: number, seconds: number, results: Reco
   mkdirSync(corpus, { recursive: true });
   const { voices, real } = await loadVoices(16000, 6, 3);
   const r = rng(99);
+  const truth = new Map<string, { M: number; F: number }>();
   for (let i = 0; i < nFiles; i++) {
     const file = path.join(corpus, `meeting-${String(i).padStart(2, '0')}.wav`);
-    if (existsSync(file)) continue;
     const k = 2 + Math.floor(r() * 3);
     const chosen = [...voices].sort(() => r() - 0.5).slice(0, k);
-    writeConversation(file, chosen, seconds, 16000, 1, 500 + i);
+    truth.set(path.basename(file), { M: chosen.filter((v) => v.sex === 'M').length, F: chosen.filter((v) => v.sex === 'F').length });
+    if (!existsSync(file)) writeConversation(file, chosen, seconds, 16000, 1, 500 + i);
   }
   const cores = availableParallelism();
   console.log(`\nbatch: ${nFiles} files x ${seconds} s (16 kHz mono, 2-4 ${real ? 'LibriSpeech' : 'SYNTHETIC'} voices each), ${cores} cores`);
   const mainUrl = pathToFileURL(path.join(repoRoot, 'src', 'cli', 'main.ts')).href;
-  const script = `const { main } = await import(${JSON.stringify(mainUrl)}); process.exitCode = await main(process.argv.slice(1)); process.stderr.write('maxRSS ' + process.resourceUsage().maxRSS + '\\n');`;
+  const script = `const { main } = await import(${JSON.stringify(mainUrl)}); process.exitCode = await main(process.argv.slice(1)); const u = process.resourceUsage(); process.stderr.write('maxRSS ' + u.maxRSS + ' cpuUs ' + (u.userCPUTime + u.systemCPUTime) + '\\n');`;
   const configs: Array<{ name: string; args: string[] }> = [
     { name: `--jobs 1 (1 engine x ${cores} threads)`, args: ['--jobs', '1'] },
     { name: '--jobs 1 --threads 1', args: ['--jobs', '1', '--threads', '1'] },
     { name: `--jobs 2 (2 engines x ${Math.max(1, Math.floor(cores / 2))} thread)`, args: ['--jobs', '2'] },
   ];
-  const rows: Array<{ name: string; wallSec: number; audioPerSec: number; maxRssMB: number }> = [];
+  const rows: Array<{ name: string; wallSec: number; cpuSec: number; audioPerSec: number; maxRssMB: number }> = [];
   for (const c of configs) {
     const out = path.join(dir, `batch-results-${rows.length}.jsonl`);
     rmSync(out, { force: true });
@@ -326,9 +328,34 @@ async function batch(dir: string, nFiles: number, seconds: number, results: Reco
     if (res.code !== 0) throw new Error(`batch ${c.name} failed (exit ${res.code}): ${res.stderr}`);
     const lines = readFileSync(out, 'utf8').trim().split('\n').length;
     const maxRssMB = Number(/maxRSS (\d+)/.exec(res.stderr)?.[1] ?? 0) / 1024;
-    rows.push({ name: c.name, wallSec: res.wallSec, audioPerSec: (nFiles * seconds) / res.wallSec, maxRssMB });
-    console.log(`${c.name.padEnd(36)} ${res.wallSec.toFixed(1).padStart(6)} s wall (process start to exit), ${lines} results, ${((nFiles * seconds) / res.wallSec).toFixed(1)}x real time, peak RSS ${maxRssMB.toFixed(0)} MB`);
+    // CPU time of all threads: cpu/wall near `cores` means the jobs really ran in parallel (the
+    // machine is shared; another busy process shows up as cpu/wall below what was asked).
+    const cpuSec = Number(/cpuUs (\d+)/.exec(res.stderr)?.[1] ?? 0) / 1e6;
+    rows.push({ name: c.name, wallSec: res.wallSec, cpuSec, audioPerSec: (nFiles * seconds) / res.wallSec, maxRssMB });
+    console.log(
+      `${c.name.padEnd(36)} ${res.wallSec.toFixed(1).padStart(6)} s wall (process start to exit), cpu ${cpuSec.toFixed(1)} s (${(cpuSec / res.wallSec).toFixed(2)} cores busy), ${lines} results, ${((nFiles * seconds) / res.wallSec).toFixed(1)}x real time, peak RSS ${maxRssMB.toFixed(0)} MB`,
+    );
   }
+  // Sanity check of the answers (same for every configuration): counts against the voices used.
+  const got = readFileSync(path.join(dir, 'batch-results-2.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { file: string; M?: number; F?: number });
+  let exact = 0;
+  let tM = 0;
+  let tF = 0;
+  let gM = 0;
+  let gF = 0;
+  for (const g of got) {
+    const t = truth.get(path.basename(g.file));
+    if (!t) continue;
+    tM += t.M;
+    tF += t.F;
+    gM += g.M ?? 0;
+    gF += g.F ?? 0;
+    if (g.M === t.M && g.F === t.F) exact++;
+  }
+  console.log(`answers: ${exact}/${got.length} files with exact M and F; total found ${gF} F ${gM} M, truth ${tF} F ${tM} M`);
   const speedup = rows[0].wallSec / rows[2].wallSec;
   const speedup1 = rows[1].wallSec / rows[2].wallSec;
   console.log(`speed-up --jobs 2 vs --jobs 1: ${speedup.toFixed(2)}x (vs --jobs 1 --threads 1: ${speedup1.toFixed(2)}x); target >= 1.7x`);
@@ -344,7 +371,7 @@ async function mainBench(): Promise<void> {
   try {
     const sparse = (arg('sparse-minutes') ?? '120').split(',').map(Number).filter((m) => m > 0);
     if (!flag('skip-films')) await films(dir, minutesList, sparse, results);
-    if (!flag('skip-batch')) await batch(dir, Number(arg('batch-files') ?? '8'), Number(arg('batch-sec') ?? '90'), results);
+    if (!flag('skip-batch')) await batch(dir, Number(arg('batch-files') ?? '12'), Number(arg('batch-sec') ?? '120'), results);
   } finally {
     if (!keep) rmSync(dir, { recursive: true, force: true });
   }
