@@ -79,7 +79,7 @@ export class BatchPool {
         file,
         error: {
           code: 'WORKER_FAILED',
-          message: `${file}: the worker thread processing it stopped (${e instanceof Error ? e.message : String(e)}). The other files go on; run the batch again to retry it, or process it alone with \`count-speakers ${file}\` to see the problem.`,
+          message: `${file}: the worker thread processing it stopped (${e instanceof Error ? e.message : String(e)}). The other files go on; process it alone with \`count-speakers ${file}\` to see the problem, or retry it in the batch with --retry-failed.`,
         },
         elapsedSec: (performance.now() - t0) / 1000,
       };
