@@ -1,7 +1,7 @@
 /**
  * Calibrate the pipeline's thresholds on simulated conversations of the calibration readers.
  *
- *   npx tsx tools/simulate-conversations.ts --set calib --count 60
+ *   npx tsx tools/simulate-conversations.ts --set calib --count 150
  *   npx tsx tools/calibrate.ts bench/results/sim-calib [--json bench/results/calibration.json]
  *
  * For each VAD variant, every file is analysed once (VAD + window embeddings); clustering,
@@ -33,7 +33,7 @@ const VAD_GRID: Array<Partial<VadConfig>> = [
   { onsetThreshold: 0.4, offsetThreshold: 0.25, minSilenceSec: 0.3, speechPadSec: 0.1 },
 ];
 // Distances in the LDA space are larger than in the raw space: each has its own grid.
-const THRESHOLDS = args.includes('--no-lda') ? [0.3, 0.325, 0.35, 0.375, 0.4] : [0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95, 1.0];
+const THRESHOLDS = args.includes('--no-lda') ? [0.3, 0.325, 0.35, 0.375, 0.4] : [0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8];
 const MIN_CLUSTER_SEC = [0, 3, 4, 5];
 const FOLD_THRESHOLDS = [0.3, 0.4, 2];
 

@@ -25,7 +25,7 @@ export interface ClusteringConfig {
 }
 
 export const DEFAULT_CLUSTERING_CONFIG: Readonly<ClusteringConfig> = Object.freeze({
-  threshold: 0.65,
+  threshold: 0.6,
   numSpeakers: 0,
   minSpeakers: 1,
   maxSpeakers: 50,
