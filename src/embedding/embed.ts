@@ -98,6 +98,31 @@ function partialStarts(frames: number, partial: number, step: number): number[] 
 const WINDOWS_PER_ROUND = 512;
 
 /**
+ * The audio of each window, volume-normalised as the model expects, or null when shorter than
+ * minWindowSec. This and windowMels are the frontend half of embedWindows, split out so the
+ * pipeline can compute mels in a worker thread while the model runs.
+ */
+export function windowSegments(samples16k: Float32Array, windows: readonly EmbeddingWindow[], config: EmbeddingConfig): (Float32Array | null)[] {
+  const sr = MEL.sampleRateHz;
+  const minSamples = Math.ceil(config.minWindowSec * sr);
+  return windows.map((w, i) => {
+    if (!Number.isFinite(w.startSec) || !Number.isFinite(w.endSec) || w.startSec < 0 || w.endSec < w.startSec) {
+      throw new ConfigError(`windows[${i}]`, 'finite startSec >= 0 and endSec >= startSec', w);
+    }
+    const s0 = Math.min(samples16k.length, Math.round(w.startSec * sr));
+    const s1 = Math.min(samples16k.length, Math.round(w.endSec * sr));
+    if (s1 - s0 < minSamples) return null;
+    const seg = samples16k.subarray(s0, s1);
+    return config.normalizeVolume ? normalizeVolume(seg) : seg;
+  });
+}
+
+/** Mel spectrogram of each segment with the voice encoder's frontend (null stays null). */
+export function windowMels(segments: readonly (Float32Array | null)[], frontend: FeatureBackend): (MelSpectrogram | null)[] {
+  return segments.map((seg) => (seg === null ? null : frontend.melSpectrogram(seg, MEL)));
+}
+
+/**
  * One L2-normalised embedding per window. A window up to one partial (1.6 s) long is run as
  * one sequence of its own frames (no zero padding: trailing silence would dominate the LSTM's
  * final state); a longer one is cut into 1.6 s partials (step 1/partialsPerSec, the last one
@@ -113,59 +138,77 @@ export async function embedWindows(
 ): Promise<WindowEmbeddings> {
   const config = options.config === undefined ? { ...DEFAULT_EMBEDDING_CONFIG } : validateEmbeddingConfig(options.config);
   const frontend = options.frontend ?? tsFeatureBackend;
+  const segments = windowSegments(samples16k, windows, config);
+  const parts: WindowEmbeddings[] = [];
+  // Rounds bound the mels held in memory for long inputs.
+  for (let w0 = 0; w0 < windows.length; w0 += WINDOWS_PER_ROUND) {
+    const mels = windowMels(segments.slice(w0, w0 + WINDOWS_PER_ROUND), frontend);
+    parts.push(await embedWindowMels(mels, model, config));
+  }
+  return concatWindowEmbeddings(parts, model.dim);
+}
+
+function concatWindowEmbeddings(parts: readonly WindowEmbeddings[], dim: number): WindowEmbeddings {
+  if (parts.length === 1) return parts[0];
+  const total = parts.reduce((a, p) => a + p.vectors.length, 0);
+  const data = new Float32Array(total * dim);
+  const vectors: (Float32Array | null)[] = [];
+  const skipped: { index: number; reason: SkipReason }[] = [];
+  let o = 0;
+  for (const p of parts) {
+    data.set(p.data, o * dim);
+    p.vectors.forEach((v, j) => vectors.push(v ? data.subarray((o + j) * dim, (o + j + 1) * dim) : null));
+    for (const s of p.skipped) skipped.push({ index: s.index + o, reason: s.reason });
+    o += p.vectors.length;
+  }
+  return { dim, data, vectors, skipped };
+}
+
+/** The model half of embedWindows: embeddings from each window's mel spectrogram (null = too short). */
+export async function embedWindowMels(
+  mels: readonly (MelSpectrogram | null)[],
+  model: EmbeddingModel,
+  config: EmbeddingConfig = DEFAULT_EMBEDDING_CONFIG,
+): Promise<WindowEmbeddings> {
   const dim = model.dim;
   const P = model.partialFrames;
   const bands = model.melBands;
-  const sr = MEL.sampleRateHz;
-  const step = roundHalfEven(sr / config.partialsPerSec / MEL.hopSamples);
-  const minSamples = Math.ceil(config.minWindowSec * sr);
-
-  windows.forEach((w, i) => {
-    if (!Number.isFinite(w.startSec) || !Number.isFinite(w.endSec) || w.startSec < 0 || w.endSec < w.startSec) {
-      throw new ConfigError(`windows[${i}]`, 'finite startSec >= 0 and endSec >= startSec', w);
-    }
-  });
-
+  const step = roundHalfEven(MEL.sampleRateHz / config.partialsPerSec / MEL.hopSamples);
+  const windows = mels;
   const data = new Float32Array(windows.length * dim);
   const sums = new Float64Array(dim);
   const skipped: { index: number; reason: SkipReason }[] = [];
   const partsOk = new Int32Array(windows.length);
   const partsAll = new Int32Array(windows.length);
-
-  for (let w0 = 0; w0 < windows.length; w0 += WINDOWS_PER_ROUND) {
-    const groups = new Map<number, Job[]>();
-    const w1 = Math.min(windows.length, w0 + WINDOWS_PER_ROUND);
-    for (let i = w0; i < w1; i++) {
-      const s0 = Math.min(samples16k.length, Math.round(windows[i].startSec * sr));
-      const s1 = Math.min(samples16k.length, Math.round(windows[i].endSec * sr));
-      if (s1 - s0 < minSamples) continue;
-      let seg = samples16k.subarray(s0, s1);
-      if (config.normalizeVolume) seg = normalizeVolume(seg);
-      const mel = frontend.melSpectrogram(seg, MEL);
-      const frames = Math.min(mel.frames, P);
-      for (const start of partialStarts(mel.frames, P, step)) {
-        const job: Job = { window: i, mel, startFrame: start, frames };
-        const g = groups.get(frames);
-        if (g === undefined) groups.set(frames, [job]);
-        else g.push(job);
-        partsAll[i]++;
-      }
+  const groups = new Map<number, Job[]>();
+  mels.forEach((mel, i) => {
+    if (mel === null || mel.frames === 0) return;
+    if (mel.melBands !== bands) {
+      throw new ConfigError(`mels[${i}].melBands`, `${bands} (the model's input)`, mel.melBands);
     }
-    for (const [frames, jobs] of groups) {
-      for (let j0 = 0; j0 < jobs.length; j0 += config.batchSize) {
-        const batch = jobs.slice(j0, j0 + config.batchSize);
-        const input = new Float32Array(batch.length * frames * bands);
-        batch.forEach((job, j) => {
-          input.set(job.mel.data.subarray(job.startFrame * bands, (job.startFrame + frames) * bands), j * frames * bands);
-        });
-        const out = await model.embedMels(input, batch.length);
-        batch.forEach((job, j) => {
-          if (!rowIsFinite(out, j * dim, dim)) return;
-          const row = job.window * dim;
-          for (let d = 0; d < dim; d++) data[row + d] += out[j * dim + d];
-          partsOk[job.window]++;
-        });
-      }
+    const frames = Math.min(mel.frames, P);
+    for (const start of partialStarts(mel.frames, P, step)) {
+      const job: Job = { window: i, mel, startFrame: start, frames };
+      const g = groups.get(frames);
+      if (g === undefined) groups.set(frames, [job]);
+      else g.push(job);
+      partsAll[i]++;
+    }
+  });
+  for (const [frames, jobs] of groups) {
+    for (let j0 = 0; j0 < jobs.length; j0 += config.batchSize) {
+      const batch = jobs.slice(j0, j0 + config.batchSize);
+      const input = new Float32Array(batch.length * frames * bands);
+      batch.forEach((job, j) => {
+        input.set(job.mel.data.subarray(job.startFrame * bands, (job.startFrame + frames) * bands), j * frames * bands);
+      });
+      const out = await model.embedMels(input, batch.length);
+      batch.forEach((job, j) => {
+        if (!rowIsFinite(out, j * dim, dim)) return;
+        const row = job.window * dim;
+        for (let d = 0; d < dim; d++) data[row + d] += out[j * dim + d];
+        partsOk[job.window]++;
+      });
     }
   }
 

@@ -30,6 +30,8 @@ export interface PipelineConfig {
   minClusterSec: number;
   /** Cosine distance between centroids under which a small cluster is folded. */
   foldThreshold: number;
+  /** With threads >= 2, mels are computed in a worker thread when a file has at least this many windows. */
+  featureWorkerMinWindows: number;
   /** Worker/ONNX threads. */
   threads: number;
   clustering: ClusteringConfig;
@@ -46,6 +48,7 @@ export const DEFAULT_PIPELINE_CONFIG: Readonly<PipelineConfig> = Object.freeze({
   minSpeechSec: 2,
   minClusterSec: 4,
   foldThreshold: 2,
+  featureWorkerMinWindows: 300,
   threads: Math.max(1, Math.min(availableParallelism(), 4)),
   clustering: DEFAULT_CLUSTERING_CONFIG,
   // Diarization wants whole turns: bridge pauses under 0.3 s and keep soft onsets (calibrated).
@@ -73,6 +76,7 @@ export function validatePipelineConfig(partial?: PipelineOverrides): PipelineCon
   checkNumber('minSpeechSec', base.minSpeechSec, { min: 0, max: 3600 });
   checkNumber('minClusterSec', base.minClusterSec, { min: 0, max: 3600 });
   checkNumber('foldThreshold', base.foldThreshold, { min: 0, max: 2 });
+  checkNumber('featureWorkerMinWindows', base.featureWorkerMinWindows, { min: 0, integer: true });
   checkNumber('threads', base.threads, { min: 1, max: 256, integer: true });
   return {
     ...base,

@@ -10,7 +10,15 @@
  * embeddings (1 KB per window) are kept, never the whole signal.
  */
 import { openAudio } from '../audio/index.js';
-import { embedWindows, OnnxVoiceEncoder, type EmbeddingModel } from '../embedding/index.js';
+import {
+  DEFAULT_EMBEDDING_CONFIG,
+  embedWindowMels,
+  OnnxVoiceEncoder,
+  windowMels,
+  windowSegments,
+  type EmbeddingModel,
+} from '../embedding/index.js';
+import { FeatureWorker } from '../features/featureWorker.js';
 import { CountSpeakersError } from '../errors/index.js';
 import { createWasmBackend } from '../features/wasmBackend.js';
 import { tsFeatureBackend } from '../features/tsBackend.js';
@@ -136,7 +144,7 @@ export class Engine {
 
     // 2. Embeddings of speech windows over a second pass.
     const windows = planWindows(regions, cfg.windowSec, cfg.hopSec, cfg.minWindowSec);
-    const { embeddings, valid, dim } = await this.embedInFile(file, windows, (f) =>
+    const { embeddings, valid, dim } = await this.embedInFile(file, windows, cfg, (f) =>
       report('embedding', PROGRESS.vadEnd + f * (PROGRESS.embedEnd - PROGRESS.vadEnd)),
     );
 
@@ -176,6 +184,7 @@ export class Engine {
   private async embedInFile(
     file: string,
     windows: readonly PlannedWindow[],
+    cfg: PipelineConfig,
     progress: (fraction: number) => void,
   ): Promise<{ embeddings: Float32Array; valid: Uint8Array; dim: number }> {
     const dim = this.encoder.dim;
@@ -190,17 +199,31 @@ export class Engine {
     let bufStart = 0; // sample index of buf[0]
     let bufLen = 0;
     let next = 0;
+    // Long inputs: mels are computed in a worker thread while the model runs on the previous
+    // round (the model's own threads are native, so the main thread also keeps decoding).
+    const worker =
+      cfg.threads >= 2 && windows.length >= cfg.featureWorkerMinWindows ? FeatureWorker.start() : null;
+    const jobs: Promise<void>[] = [];
+    let unsettled = 0;
     const embedUpTo = async (end: number) => {
       if (end <= next) return;
+      const first = next;
       const shifted = windows.slice(next, end).map((w) => ({
         startSec: Math.max(0, w.startSec - bufStart / SR),
         endSec: Math.max(0, w.endSec - bufStart / SR),
       }));
-      const r = await embedWindows(buf.subarray(0, bufLen), shifted, this.encoder, { frontend: this.frontend });
-      embeddings.set(r.data, next * dim);
-      r.vectors.forEach((v, j) => (valid[next + j] = v ? 1 : 0));
+      // Copies: the buffer is compacted below, and the worker takes ownership of what it gets.
+      const segments = windowSegments(buf.subarray(0, bufLen), shifted, DEFAULT_EMBEDDING_CONFIG).map((x) => (x ? x.slice() : null));
+      const mels = worker ? worker.melSpectrograms(segments) : Promise.resolve(windowMels(segments, this.frontend));
+      const job = mels.then(async (m) => {
+        const r = await embedWindowMels(m, this.encoder, DEFAULT_EMBEDDING_CONFIG);
+        embeddings.set(r.data, first * dim);
+        r.vectors.forEach((v, j) => (valid[first + j] = v ? 1 : 0));
+        progress((first + m.length) / windows.length);
+      });
+      job.catch(() => undefined); // awaited below; this only silences the unhandled-rejection warning
+      jobs.push(job);
       next = end;
-      progress(next / windows.length);
       // Drop audio no remaining window needs.
       const keepFrom = next < windows.length ? Math.floor(windows[next].startSec * SR) : bufStart + bufLen;
       const drop = Math.max(0, Math.min(bufLen, keepFrom - bufStart));
@@ -208,6 +231,11 @@ export class Engine {
         buf.copyWithin(0, drop, bufLen);
         bufLen -= drop;
         bufStart += drop;
+      }
+      // At most two rounds in flight, so memory stays bounded.
+      if (++unsettled >= 2) {
+        await Promise.all(jobs);
+        unsettled = 0;
       }
     };
     const stream = await openAudio(file);
@@ -232,8 +260,10 @@ export class Engine {
         if (end - next >= ROUND || (end > next && bufLen >= MAX_BUFFER_SAMPLES)) await embedUpTo(end);
       }
       await embedUpTo(windows.length);
+      await Promise.all(jobs);
     } finally {
       await stream.close();
+      await worker?.dispose();
     }
     return { embeddings, valid, dim };
   }
