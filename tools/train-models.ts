@@ -4,6 +4,7 @@
  *   models/sex-classifier.json  - logistic regression over embeddings
  *
  *   npx tsx tools/train-models.ts [--lda-dim 100] [--shrinkage 0.1]
+ *   npx tsx tools/train-models.ts --manifest-only   (refresh the manifest entries only)
  *
  * Data: the train-split LibriSpeech readers of ../shared/data (tools/lib/shared-data.ts:
  * readerSplit) with noise-augmented copies (white, pink, brown at 5-20 dB SNR), plus the AMI
@@ -19,6 +20,7 @@ import { trainLogistic, type SexModelFile } from '../src/sex/index.js';
 import { collectSpeakerWindows, type SpeakerWindows } from './lib/sex-data.js';
 import { SEX_L2 } from './lib/sex-hparams.js';
 import { REPO_ROOT } from './lib/shared-data.js';
+import { recordTrainedModel } from './lib/manifest.js';
 
 const argv = process.argv.slice(2);
 const flag = (name: string, dflt: number) => (argv.includes(name) ? Number(argv[argv.indexOf(name) + 1]) : dflt);
@@ -85,6 +87,26 @@ export function trainLda(classes: Float32Array[][], dim: number, outDim: number,
   };
 }
 
+function recordBoth(): void {
+  recordTrainedModel('speaker-lda', 'speaker-lda.json', {
+    format: 'count-speakers/lda@1',
+    inputs: [{ name: 'embedding', type: 'float32', shape: ['n', 256] }],
+    outputs: [{ name: 'projected', type: 'float32', shape: ['n', LDA_DIM], note: 'L2-normalised, cosine distance for clustering' }],
+    sampleRateHz: 16000,
+  });
+  recordTrainedModel('sex-classifier', 'sex-classifier.json', {
+    format: 'count-speakers/sex-logistic@1',
+    inputs: [{ name: 'embedding', type: 'float32', shape: ['n', 256] }],
+    outputs: [{ name: 'logitF', type: 'float32', shape: ['n'], note: 'log-odds of female; a speaker averages its windows' }],
+    sampleRateHz: 16000,
+  });
+}
+
+if (argv.includes('--manifest-only')) {
+  recordBoth();
+  process.exit(0);
+}
+
 const model = await OnnxVoiceEncoder.create({ threads: 2 });
 try {
   const speakers = (await collectSpeakerWindows(model, { augment: true })).filter((s) => s.split === 'train' && s.n > 0);
@@ -126,6 +148,7 @@ try {
     trainedOn: { ...summary, l2: SEX_L2 },
   };
   writeFileSync(path.join(REPO_ROOT, 'models/sex-classifier.json'), JSON.stringify(sexFile) + '\n');
+  recordBoth();
   process.stdout.write(`trained on ${speakers.length} speakers, ${windows} windows: models/speaker-lda.json (${dim}->${LDA_DIM}), models/sex-classifier.json\n`);
 } finally {
   await model.dispose();
