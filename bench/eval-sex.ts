@@ -5,8 +5,9 @@
  *   npm run eval:sex -- [--json out.json] [--folds 10] [--sweep]
  *
  * Each fold trains the same logistic regression as tools/train-models.ts on the other speakers'
- * window embeddings (with their noise-augmented copies where the reader is in the train split,
- * as in training) and decides each held-out speaker by the mean log-odds of its clean windows.
+ * clean window embeddings and decides each held-out speaker by the mean log-odds of its windows.
+ * --augment adds the noise-augmented copies of train-split readers to the training folds (the
+ * comparison that made training use clean windows only).
  */
 import { writeFileSync } from 'node:fs';
 import { OnnxVoiceEncoder } from '../src/embedding/index.js';
@@ -61,7 +62,7 @@ function crossValidate(speakers: SpeakerWindows[], dim: number, l2: number): Map
 const encoder = await OnnxVoiceEncoder.create({ threads: 2 });
 let speakers: SpeakerWindows[];
 try {
-  speakers = (await collectSpeakerWindows(encoder, { augment: true })).filter((s) => s.n > 0);
+  speakers = (await collectSpeakerWindows(encoder, { augment: argv.includes('--augment') })).filter((s) => s.n > 0);
 } finally {
   await encoder.dispose();
 }
