@@ -15,6 +15,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { mulberry32 } from './lib/rng.js';
 import { readerSplit, readLibriSpeakers, readWav16k, requireSharedData, writeWavFloat32 } from './lib/shared-data.js';
 
 const SR = 16000;
@@ -47,16 +48,6 @@ function parseArgs(argv: string[]): Args {
   return a;
 }
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const FRAME = 480; // 30 ms
 
@@ -128,7 +119,7 @@ function rms(x: Float32Array): number {
 
 function main(): void {
   const args = parseArgs(process.argv.slice(2));
-  const rand = rng(args.seed * 7919 + (args.set === 'test' ? 1 : 2));
+  const rand = mulberry32(args.seed * 7919 + (args.set === 'test' ? 1 : 2));
   const readers = readLibriSpeakers().filter((r) => readerSplit(r.speaker) === args.set);
   const ina = requireSharedData('ina');
   const musan = readWav16kAny(path.join(ina, 'musanmix.wav'));

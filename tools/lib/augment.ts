@@ -1,17 +1,8 @@
 /** Generic noise for training-time augmentation (white, pink, brown), deterministic by seed. */
+import { mulberry32 } from './rng.js';
+
 export const NOISE_KINDS = ['white', 'pink', 'brown'] as const;
 export type NoiseKind = (typeof NOISE_KINDS)[number];
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function rms(x: Float32Array): number {
   let s = 0;
@@ -20,7 +11,7 @@ function rms(x: Float32Array): number {
 }
 
 export function makeNoise(n: number, kind: NoiseKind, seed: number): Float32Array {
-  const r = rng(seed);
+  const r = mulberry32(seed);
   const out = new Float32Array(n);
   // Paul Kellet's economy pink filter; brown = leaky integral of white.
   let b0 = 0;
