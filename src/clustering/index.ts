@@ -3,10 +3,10 @@
  * The number of speakers is found by cutting an average-linkage dendrogram at a distance
  * threshold calibrated on simulated conversations (tools/calibrate.ts), then clamped to
  * [minSpeakers, maxSpeakers]; `numSpeakers` forces it.
- * Memory stays sub-quadratic in the number of windows: beyond `maxAhcPoints` windows are
- * first reduced to that many k-means cells (ml-kmeans), and the cells are clustered.
+ * Memory stays sub-quadratic in the number of windows: beyond `maxAhcPoints` windows, chunks
+ * are clustered first and their clusters continue the same average linkage (reduceByChunks).
+ * (ml-kmeans cells were used before; its k-means++ start took 80 s for 1500 cells.)
  */
-import { kmeans } from 'ml-kmeans';
 import { checkNumber, mergeConfig } from '../config/index.js';
 import { ConfigError } from '../errors/index.js';
 import { averageLinkage, cutDendrogram, mergesBelow } from './ahc.js';
@@ -18,10 +18,8 @@ export interface ClusteringConfig {
   numSpeakers: number;
   minSpeakers: number;
   maxSpeakers: number;
-  /** Above this many windows, k-means cells are clustered instead of windows (bounds memory to maxAhcPoints^2 floats). */
+  /** Above this many windows, chunks are clustered first and their clusters merged (bounds memory to maxAhcPoints^2 floats). */
   maxAhcPoints: number;
-  /** Seed for the k-means reduction, so results are reproducible. */
-  seed: number;
 }
 
 export const DEFAULT_CLUSTERING_CONFIG: Readonly<ClusteringConfig> = Object.freeze({
@@ -30,7 +28,6 @@ export const DEFAULT_CLUSTERING_CONFIG: Readonly<ClusteringConfig> = Object.free
   minSpeakers: 1,
   maxSpeakers: 50,
   maxAhcPoints: 1500,
-  seed: 42,
 });
 
 export function validateClusteringConfig(partial?: Partial<ClusteringConfig>): ClusteringConfig {
@@ -40,7 +37,6 @@ export function validateClusteringConfig(partial?: Partial<ClusteringConfig>): C
   checkNumber('clustering.minSpeakers', c.minSpeakers, { min: 1, max: 1000, integer: true });
   checkNumber('clustering.maxSpeakers', c.maxSpeakers, { min: 1, max: 1000, integer: true });
   checkNumber('clustering.maxAhcPoints', c.maxAhcPoints, { min: 2, max: 20000, integer: true });
-  checkNumber('clustering.seed', c.seed, { integer: true });
 
   if (c.minSpeakers > c.maxSpeakers) {
     throw new ConfigError('clustering.minSpeakers', `<= maxSpeakers (${c.maxSpeakers})`, c.minSpeakers);
@@ -73,8 +69,15 @@ export function clusterEmbeddings(
   let cellOf: Int32Array | null = null;
   let weights: ArrayLike<number> | undefined = pointWeights;
   if (n > config.maxAhcPoints) {
-    ({ points, cellOf, weights } = reduceByKmeans(embeddings, n, dim, config.maxAhcPoints, config.seed, pointWeights));
+    ({ points, cellOf, weights } = reduceByChunks(embeddings, n, dim, config, pointWeights));
     m = weights.length;
+    if (m > config.maxAhcPoints) {
+      // Still too many fine clusters (a very long film): reduce them the same way, recursively.
+      const inner = clusterEmbeddings(points, m, dim, config, weights);
+      const labels = new Int32Array(n);
+      for (let i = 0; i < n; i++) labels[i] = inner.labels[cellOf[i]];
+      return renumberByFirstAppearance(labels);
+    }
   }
 
   const merges = averageLinkage(points, m, dim, weights);
@@ -97,41 +100,51 @@ export function clusterEmbeddings(
   return renumberByFirstAppearance(labels);
 }
 
-function reduceByKmeans(
+/**
+ * Stage 1 for many windows: exact average linkage inside consecutive chunks of maxAhcPoints
+ * rows, cut at the threshold (so the fine clusters are ones the full dendrogram would also
+ * form), at least halving each chunk. Each fine cluster becomes its weighted mean, NOT
+ * re-normalised: with cosine distance 1 - x.y, the average pairwise distance between two sets
+ * is exactly 1 - mean_a.mean_b, so average linkage over the means (weighted by size) continues
+ * the same criterion. Memory is maxAhcPoints^2 floats whatever n; time is O(n maxAhcPoints).
+ */
+function reduceByChunks(
   embeddings: Float32Array,
   n: number,
   dim: number,
-  cells: number,
-  seed: number,
+  config: ClusteringConfig,
   pointWeights?: ArrayLike<number>,
 ): { points: Float32Array; cellOf: Int32Array; weights: Float64Array } {
-  const rows: number[][] = new Array(n);
-  for (let i = 0; i < n; i++) rows[i] = Array.from(embeddings.subarray(i * dim, (i + 1) * dim));
-  const result = kmeans(rows, cells, { seed, initialization: 'kmeans++', maxIterations: 50 });
-  // Drop empty cells and re-normalise centroids so cosine distance stays meaningful.
-  const counts = new Float64Array(cells);
-  result.clusters.forEach((c, i) => (counts[c] += pointWeights ? pointWeights[i] : 1));
-  const keep: number[] = [];
-  const newIndex = new Int32Array(cells).fill(-1);
-  for (let c = 0; c < cells; c++) {
-    if (counts[c] > 0) {
-      newIndex[c] = keep.length;
-      keep.push(c);
+  const chunk = config.maxAhcPoints;
+  const cellOf = new Int32Array(n);
+  const means: number[][] = [];
+  const sizes: number[] = [];
+  for (let c0 = 0; c0 < n; c0 += chunk) {
+    const c1 = Math.min(n, c0 + chunk);
+    const m = c1 - c0;
+    const sub = embeddings.subarray(c0 * dim, c1 * dim);
+    const subW = pointWeights ? Array.from({ length: m }, (_, i) => pointWeights[c0 + i]) : undefined;
+    const merges = averageLinkage(sub, m, dim, subW);
+    const mergeCount = Math.max(mergesBelow(merges, config.threshold), Math.ceil(m / 2));
+    const local = renumberByFirstAppearance(cutDendrogram(m, merges, Math.min(mergeCount, m - 1)));
+    const base = means.length;
+    for (let k = 0; k < local.numClusters; k++) {
+      means.push(new Array<number>(dim).fill(0));
+      sizes.push(0);
+    }
+    for (let i = 0; i < m; i++) {
+      const k = base + local.labels[i];
+      const w = subW ? subW[i] : 1;
+      cellOf[c0 + i] = k;
+      sizes[k] += w;
+      for (let d = 0; d < dim; d++) means[k][d] += w * sub[i * dim + d];
     }
   }
-  const points = new Float32Array(keep.length * dim);
-  const weights = new Float64Array(keep.length);
-  keep.forEach((c, j) => {
-    const centroid = result.centroids[c];
-    let norm = 0;
-    for (let d = 0; d < dim; d++) norm += centroid[d] * centroid[d];
-    norm = Math.sqrt(norm) || 1;
-    for (let d = 0; d < dim; d++) points[j * dim + d] = centroid[d] / norm;
-    weights[j] = counts[c];
+  const points = new Float32Array(means.length * dim);
+  means.forEach((sum, k) => {
+    for (let d = 0; d < dim; d++) points[k * dim + d] = sum[d] / sizes[k];
   });
-  const cellOf = new Int32Array(n);
-  for (let i = 0; i < n; i++) cellOf[i] = newIndex[result.clusters[i]];
-  return { points, cellOf, weights };
+  return { points, cellOf, weights: Float64Array.from(sizes) };
 }
 
 export function renumberByFirstAppearance(labels: Int32Array): ClusteringResult {

@@ -114,12 +114,24 @@ describe('clusterEmbeddings', () => {
     ).toBe(2);
   });
 
-  it('keeps exact labels when windows are first reduced by k-means', () => {
+  it('keeps exact labels when windows are first clustered in chunks (and recursively)', () => {
     const big = Array.from({ length: 300 }, (_, i) => Math.floor(i / 25) % 3);
     const p = blobs(big, 3, dim, 0.3, 5);
-    const r = clusterEmbeddings(p, big.length, dim, validateClusteringConfig({ maxAhcPoints: 20 }));
-    expect(r.numClusters).toBe(3);
-    expect(Array.from(r.labels)).toEqual(big);
+    for (const maxAhcPoints of [20, 64, 150]) {
+      const r = clusterEmbeddings(p, big.length, dim, validateClusteringConfig({ threshold: 0.5, maxAhcPoints }));
+      expect(r.numClusters).toBe(3);
+      expect(Array.from(r.labels)).toEqual(big);
+    }
+  });
+
+  it('chunked clustering gives the same partition as one dendrogram on well-separated voices', () => {
+    const order = Array.from({ length: 400 }, (_, i) => (i * 7 + Math.floor(i / 13)) % 5);
+    const p = blobs(order, 5, dim, 0.35, 21);
+    const cfg = { threshold: 0.5 };
+    const whole = clusterEmbeddings(p, order.length, dim, validateClusteringConfig({ ...cfg, maxAhcPoints: 1000 }));
+    const chunked = clusterEmbeddings(p, order.length, dim, validateClusteringConfig({ ...cfg, maxAhcPoints: 50 }));
+    expect(whole.numClusters).toBe(5);
+    expect(Array.from(chunked.labels)).toEqual(Array.from(whole.labels));
   });
 
   it('handles 0 and 1 windows', () => {
