@@ -1,23 +1,28 @@
 /**
  * Parity with the original Resemblyzer (torch + librosa): tools/embedding_reference.py wrote the
- * embeddings of 24 LibriSpeech files; our TypeScript frontend + ONNX model must agree on every one.
+ * embeddings of 24 LibriSpeech files; our frontend (the TypeScript reference, and the WASM core the
+ * engine uses) + ONNX model must agree on every one.
  */
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import reference from './reference-embeddings.json' with { type: 'json' };
 import { OnnxVoiceEncoder } from '../../src/embedding/onnxVoiceEncoder.js';
 import { embedUtterance } from '../../src/embedding/embed.js';
+import { createWasmBackend, type WasmFeatureBackend } from '../../src/features/wasmBackend.js';
 import { cosine, dataDir, hasData, readPcm16Wav } from './helpers.js';
 
 if (!hasData) console.warn(`parity test skipped: ${dataDir}/librispeech not found (set COUNT_SPEAKERS_DATA)`);
 
 describe.skipIf(!hasData)('embedUtterance vs original Resemblyzer 0.1.4', () => {
   let enc: OnnxVoiceEncoder;
+  let wasm: WasmFeatureBackend;
   beforeAll(async () => {
     enc = await OnnxVoiceEncoder.create({ threads: 1 });
+    wasm = createWasmBackend();
   });
   afterAll(async () => {
     await enc.dispose();
+    wasm.dispose();
   });
 
   it('has at least 20 reference files', () => {
@@ -28,6 +33,12 @@ describe.skipIf(!hasData)('embedUtterance vs original Resemblyzer 0.1.4', () => 
     const samples = readPcm16Wav(path.join(dataDir, r.file));
     expect(samples.length).toBe(r.samples);
     const e = await embedUtterance(samples, enc);
+    expect(e).not.toBeNull();
+    expect(cosine(e!, r.embedding)).toBeGreaterThanOrEqual(0.999);
+  });
+
+  it.each(reference.items.map((r) => [r.file, r] as const))('%s with the WASM frontend: cosine >= 0.999', async (_name, r) => {
+    const e = await embedUtterance(readPcm16Wav(path.join(dataDir, r.file)), enc, { frontend: wasm });
     expect(e).not.toBeNull();
     expect(cosine(e!, r.embedding)).toBeGreaterThanOrEqual(0.999);
   });
