@@ -8,6 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import wavefile from 'wavefile';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readAudio } from '../../src/audio/index.js';
 import { createEngine, type Engine } from '../../src/pipeline/index.js';
 import { ConfigError } from '../../src/errors/index.js';
 
@@ -43,6 +44,13 @@ describe.skipIf(!hasData)('countSpeakers on real recordings', () => {
     expect(d.counts).toEqual({ M: 1, F: 0 });
     // The man speaks from 63 s; nothing before 60 s may be attributed to anyone.
     expect(d.turns.filter((t) => t.startSec < 60)).toEqual([]);
+  });
+
+  it('music only (the first 22 s of musanmix.wav) -> { M: 0, F: 0 }', async () => {
+    const { samples } = await readAudio(path.join(dataDir, 'ina/musanmix.wav'));
+    const file = path.join(tmp, 'music-only.wav');
+    writeWav(file, samples.subarray(0, 22 * 16000));
+    expect(await engine.countSpeakers(file)).toEqual({ M: 0, F: 0 });
   });
 
   it('diarization is consistent: turns sorted, speakers named as in turns, speech sums', async () => {
