@@ -7,6 +7,6 @@ export default defineConfig({
     hookTimeout: 120_000,
     // 2-core machines: ONNX sessions use intra-op threads; keep files from oversubscribing.
     maxWorkers: 2,
-    reporters: ['default'],
+    reporters: ['default', './test/summary-reporter.ts'],
   },
 });
