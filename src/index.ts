@@ -15,3 +15,4 @@ export { CountSpeakersError, AudioInputError, ConfigError, ModelError, Annotatio
 export type { ErrorCode } from './errors/index.js';
 export { scoreDer } from './metrics/index.js';
 export { parseRttm, formatRttm } from './io/index.js';
+export { runBatch, discoverInputs, parseShard, shardOf, BatchPool, type BatchInput, type FileResult, type Shard } from './batch/index.js';
