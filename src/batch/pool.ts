@@ -3,12 +3,11 @@
  * sessions are created on its first file, reused for the others, disposed by close()).
  * Threads: jobs x intra-op threads never exceeds the cores given.
  */
-import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { MessageChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import { checkNumber } from '../config/index.js';
+import { workerEntry } from '../runtime/workerEntry.js';
 import type { WorkerDiarizeOptions, WorkerProgress, WorkerReply, WorkerRequest } from '../pipeline/workerMessages.js';
 
 export interface BatchPoolOptions {
@@ -25,20 +24,6 @@ export function threadsPerJob(jobs: number, cores: number): number {
 
 export type FileReply = Extract<WorkerReply, { type: 'done' | 'failed' | 'fatal' }>;
 
-/**
- * From src/ (tsx, vitest) the worker is TypeScript: the worker thread registers tsx before
- * loading it (a data: URL preload, so nothing else is needed on disk). From dist/ it is the
- * compiled .js and needs nothing.
- */
-function workerEntry(): { filename: string; execArgv: string[] } {
-  const here = import.meta.url;
-  if (here.endsWith('.ts')) {
-    const tsxApi = pathToFileURL(createRequire(here).resolve('tsx/esm/api')).href.replace(/\.cjs$/, '.mjs');
-    const preload = 'data:text/javascript,' + encodeURIComponent(`import { register } from ${JSON.stringify(tsxApi)}; register();`);
-    return { filename: fileURLToPath(new URL('../pipeline/worker.ts', here)), execArgv: ['--import', preload] };
-  }
-  return { filename: fileURLToPath(new URL('../pipeline/worker.js', here)), execArgv: [] };
-}
 
 export class BatchPool {
   readonly jobs: number;
@@ -50,7 +35,7 @@ export class BatchPool {
     this.jobs = checkNumber('jobs', options.jobs, { min: 1, max: 256, integer: true });
     const cores = checkNumber('cores', options.cores ?? availableParallelism(), { min: 1, max: 4096, integer: true });
     this.threads = threadsPerJob(this.jobs, cores);
-    const { filename, execArgv } = workerEntry();
+    const { filename, execArgv } = workerEntry(import.meta.url, '../pipeline/worker');
     this.piscina = new Piscina<WorkerRequest, WorkerReply>({
       filename,
       execArgv,

@@ -174,12 +174,12 @@ export async function embedWindowMels(
   const P = model.partialFrames;
   const bands = model.melBands;
   const step = roundHalfEven(MEL.sampleRateHz / config.partialsPerSec / MEL.hopSamples);
-  const windows = mels;
-  const data = new Float32Array(windows.length * dim);
+  const count = mels.length;
+  const data = new Float32Array(count * dim);
   const sums = new Float64Array(dim);
   const skipped: { index: number; reason: SkipReason }[] = [];
-  const partsOk = new Int32Array(windows.length);
-  const partsAll = new Int32Array(windows.length);
+  const partsOk = new Int32Array(count);
+  const partsAll = new Int32Array(count);
   const groups = new Map<number, Job[]>();
   mels.forEach((mel, i) => {
     if (mel === null || mel.frames === 0) return;
@@ -212,8 +212,8 @@ export async function embedWindowMels(
     }
   }
 
-  const vectors: (Float32Array | null)[] = new Array(windows.length);
-  for (let i = 0; i < windows.length; i++) {
+  const vectors: (Float32Array | null)[] = new Array(count);
+  for (let i = 0; i < count; i++) {
     const row = data.subarray(i * dim, (i + 1) * dim);
     let reason: SkipReason | null = null;
     if (partsAll[i] === 0) reason = 'too-short';
