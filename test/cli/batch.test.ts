@@ -11,27 +11,13 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parseBatchArgs, rttmPathOf, runBatch } from '../../src/cli/batch.js';
-import type { CliIo } from '../../src/cli/io.js';
+import { capture } from './capture.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const dataDir = process.env.COUNT_SPEAKERS_DATA ?? path.resolve(repoRoot, '../shared/data');
 const hasData = existsSync(path.join(dataDir, 'ina', 'lamartine.wav')) && existsSync(path.join(dataDir, 'librispeech', 'speakers.csv'));
 if (!hasData) console.warn(`[batch.test] skipping the end-to-end batch tests: no shared data at ${dataDir} (set COUNT_SPEAKERS_DATA)`);
 
-function capture(): CliIo & { out: string; err: string } {
-  const io = {
-    out: '',
-    err: '',
-    isTTY: false,
-    stdout: (s: string) => {
-      io.out += s;
-    },
-    stderr: (s: string) => {
-      io.err += s;
-    },
-  };
-  return io;
-}
 
 interface Line {
   file: string;

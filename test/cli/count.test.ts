@@ -5,7 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCount, parseCountArgs } from '../../src/cli/count.js';
-import type { CliIo } from '../../src/cli/io.js';
+import { capture } from './capture.js';
 import { parseRttm } from '../../src/io/index.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -14,10 +14,6 @@ const lamartine = path.join(dataDir, 'ina/lamartine.wav');
 const hasData = existsSync(lamartine);
 if (!hasData) console.warn(`[cli count] real-recording cases skipped: ${lamartine} not found (set COUNT_SPEAKERS_DATA)`);
 
-function capture(): CliIo & { out: string; err: string } {
-  const io = { out: '', err: '', isTTY: false, stdout: (s: string) => void (io.out += s), stderr: (s: string) => void (io.err += s) };
-  return io;
-}
 
 const tmp = mkdtempSync(path.join(tmpdir(), 'cs-cli-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));

@@ -4,22 +4,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { runDer } from '../../src/cli/der.js';
-import type { CliIo } from '../../src/cli/io.js';
+import { capture } from './capture.js';
 
-function capture(): CliIo & { out: string; err: string } {
-  const io = {
-    out: '',
-    err: '',
-    isTTY: false,
-    stdout: (s: string) => {
-      io.out += s;
-    },
-    stderr: (s: string) => {
-      io.err += s;
-    },
-  };
-  return io;
-}
 
 const dir = mkdtempSync(path.join(tmpdir(), 'der-cli-'));
 const refDir = path.join(dir, 'ref');

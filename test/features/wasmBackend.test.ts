@@ -16,22 +16,11 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { CountSpeakersError, ConfigError } from '../../src/errors/index.js';
 import { hannWindow, melFilterbank } from '../../src/features/filterbank.js';
 import type { MelConfig } from '../../src/features/types.js';
+import { VOICE_ENCODER_MEL_CONFIG } from '../../src/features/melConfig.js';
 import { createWasmBackend, dctOrthoMatrix, frameCount, wasmSupportsFftSize, type MfccOptions } from '../../src/features/wasmBackend.js';
 
-const MODEL: MelConfig = {
-  sampleRateHz: 16000,
-  windowSamples: 400,
-  hopSamples: 160,
-  fftSize: 400,
-  melBands: 40,
-  fMinHz: 0,
-  fMaxHz: 8000,
-  center: true,
-  padMode: 'constant',
-  spectrum: 'power',
-  melNorm: 'slaney',
-  melScale: 'slaney',
-};
+// The voice encoder's frontend, the configuration the engine runs.
+const MODEL: MelConfig = { ...VOICE_ENCODER_MEL_CONFIG };
 
 // ---------------------------------------------------------------- signals (fixed seeds)
 
