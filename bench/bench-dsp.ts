@@ -11,11 +11,11 @@
  * Timing: best of --repeats runs of melSpectrogram on the whole signal after one warm-up
  * (best-of filters out other processes on the shared 2-core machine).
  */
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
-import wavefile from 'wavefile';
+import { readAudio } from '../src/audio/index.js';
 import { VOICE_ENCODER_MEL_CONFIG } from '../src/features/melConfig.js';
 import { TsFeatureBackend } from '../src/features/tsBackend.js';
 import type { FeatureBackend, MelConfig, MelSpectrogram } from '../src/features/types.js';
@@ -34,20 +34,13 @@ const repeats = Math.max(1, Number(arg('repeats') ?? '5'));
 const jsonOut = arg('json');
 const SR = 16000;
 
-function readWav16k(file: string): Float32Array {
-  const wav = new wavefile.WaveFile(readFileSync(file));
-  const fmt = wav.fmt as { sampleRate: number; numChannels: number };
-  if (fmt.sampleRate !== SR || fmt.numChannels !== 1) throw new Error(`${file}: expected 16 kHz mono, got ${fmt.sampleRate} Hz x ${fmt.numChannels}`);
-  wav.toBitDepth('32f');
-  return Float32Array.from(wav.getSamples(false, Float64Array) as unknown as Float64Array);
-}
 
-function loadAudio(targetSamples: number): { samples: Float32Array; source: string } {
+async function loadAudio(targetSamples: number): Promise<{ samples: Float32Array; source: string }> {
   const dir = path.join(dataDir, 'librispeech');
   const out = new Float32Array(targetSamples);
   if (existsSync(dir)) {
     const files = readdirSync(dir).filter((f) => f.endsWith('.wav')).sort().slice(0, 20);
-    const clips = files.map((f) => readWav16k(path.join(dir, f)));
+    const clips = await Promise.all(files.map(async (f) => (await readAudio(path.join(dir, f))).samples));
     let pos = 0;
     while (pos < targetSamples) {
       for (const c of clips) {
@@ -81,7 +74,7 @@ function time(backend: FeatureBackend, samples: Float32Array, config: MelConfig)
 }
 
 const config = VOICE_ENCODER_MEL_CONFIG;
-const { samples, source } = loadAudio(Math.round(minutes * 60 * SR));
+const { samples, source } = await loadAudio(Math.round(minutes * 60 * SR));
 const audioSec = samples.length / SR;
 console.log(`audio: ${audioSec.toFixed(1)} s (${source}); config: n_fft ${config.fftSize}, hop ${config.hopSamples}, ${config.melBands} mels, ${config.padMode} centre padding, ${config.spectrum}`);
 

@@ -12,7 +12,8 @@
 import { writeFileSync } from 'node:fs';
 import { OnnxVoiceEncoder } from '../src/embedding/index.js';
 import { logit, trainLogistic } from '../src/sex/index.js';
-import { collectSpeakerWindows, type SpeakerWindows } from '../tools/lib/sex-data.js';
+import { fnv1a32 } from '../src/batch/shard.js';
+import { collectSpeakerWindows, stackSexRows, type SpeakerWindows } from '../tools/lib/sex-data.js';
 import { SEX_L2 } from '../tools/lib/sex-hparams.js';
 
 const argv = process.argv.slice(2);
@@ -21,34 +22,13 @@ const jsonOut = flag('--json');
 const folds = Number(flag('--folds') ?? 10);
 const sweep = argv.includes('--sweep');
 
-function fnv1a(s: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return h;
-}
 
 function crossValidate(speakers: SpeakerWindows[], dim: number, l2: number): Map<string, boolean> {
   const right = new Map<string, boolean>();
   for (let f = 0; f < folds; f++) {
-    const train = speakers.filter((s) => fnv1a(s.speaker) % folds !== f);
-    const test = speakers.filter((s) => fnv1a(s.speaker) % folds === f);
-    const n = train.reduce((a, s) => a + s.n + (s.noisyN ?? 0), 0);
-    const rows = new Float32Array(n * dim);
-    const y = new Uint8Array(n);
-    let o = 0;
-    for (const s of train) {
-      rows.set(s.embeddings, o * dim);
-      y.fill(s.sex === 'F' ? 1 : 0, o, o + s.n);
-      o += s.n;
-      if (s.noisy && s.noisyN) {
-        rows.set(s.noisy, o * dim);
-        y.fill(s.sex === 'F' ? 1 : 0, o, o + s.noisyN);
-        o += s.noisyN;
-      }
-    }
+    const train = speakers.filter((s) => fnv1a32(s.speaker) % folds !== f);
+    const test = speakers.filter((s) => fnv1a32(s.speaker) % folds === f);
+    const { rows, y, n } = stackSexRows(train, dim, true);
     const model = trainLogistic(rows, n, dim, y, { l2, iterations: 30 });
     for (const s of test) {
       let z = 0;

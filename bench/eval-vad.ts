@@ -11,7 +11,7 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import wavefile from 'wavefile';
+import { readAudio } from '../src/audio/index.js';
 import {
   DEFAULT_VAD_CONFIG,
   SileroVad,
@@ -34,13 +34,6 @@ const speedOnly = process.argv.includes('--speed-only');
 
 type Interval = [number, number];
 
-function readWav16k(file: string): Float32Array {
-  const wav = new wavefile.WaveFile(readFileSync(file));
-  const fmt = wav.fmt as { sampleRate: number; numChannels: number };
-  if (fmt.sampleRate !== SR || fmt.numChannels !== 1) throw new Error(`${file}: expected 16 kHz mono`);
-  wav.toBitDepth('32f');
-  return Float32Array.from(wav.getSamples(false, Float32Array));
-}
 
 /** Union of intervals, sorted and disjoint. */
 function union(xs: Interval[]): Interval[] {
@@ -82,13 +75,13 @@ interface Item {
   durationSec: number;
 }
 
-function loadItems(): { ami: Item[]; musan: Item; lamartine: Item; amiRef: Map<string, Interval[]>; musanLabels: Map<string, Interval[]> } {
+async function loadItems(): Promise<{ ami: Item[]; musan: Item; lamartine: Item; amiRef: Map<string, Interval[]>; musanLabels: Map<string, Interval[]> }> {
   const amiDir = path.join(dataDir, 'ami');
   const names = readdirSync(amiDir).filter((f) => f.endsWith('.wav')).map((f) => f.slice(0, -4)).sort();
   const amiRef = new Map<string, Interval[]>();
   const ami: Item[] = [];
   for (const name of names) {
-    const samples = readWav16k(path.join(amiDir, `${name}.wav`));
+    const { samples } = await readAudio(path.join(amiDir, `${name}.wav`));
     const uem = readFileSync(path.join(amiDir, `${name}.uem`), 'utf8').trim().split(/\s+/);
     const [u0, u1] = [Number(uem[2]), Number(uem[3])];
     const turns: Interval[] = [];
@@ -107,8 +100,8 @@ function loadItems(): { ami: Item[]; musan: Item; lamartine: Item; amiRef: Map<s
     const key = label === 'male' || label === 'female' ? 'speech' : label;
     musanLabels.set(key, [...(musanLabels.get(key) ?? []), [Number(a), Number(b)]]);
   }
-  const m = readWav16k(path.join(dataDir, 'ina/musanmix.wav'));
-  const l = readWav16k(path.join(dataDir, 'ina/lamartine.wav'));
+  const m = (await readAudio(path.join(dataDir, 'ina/musanmix.wav'))).samples;
+  const l = (await readAudio(path.join(dataDir, 'ina/lamartine.wav'))).samples;
   return {
     ami,
     amiRef,
@@ -159,7 +152,7 @@ function complement(xs: Interval[], lo: number, hi: number): Interval[] {
   return out.filter(([a, b]) => b > a);
 }
 
-function score(hyp: Map<string, Interval[]>, d: ReturnType<typeof loadItems>): Scores {
+function score(hyp: Map<string, Interval[]>, d: Awaited<ReturnType<typeof loadItems>>): Scores {
   const acc = { ref: 0, miss: 0, fa: 0, refC: 0, missC: 0, faC: 0 };
   for (const it of d.ami) {
     const r = d.amiRef.get(it.name) ?? [];
@@ -206,7 +199,7 @@ async function main(): Promise<void> {
     console.warn(`eval-vad: data folder ${dataDir} not found; set COUNT_SPEAKERS_DATA. Nothing measured.`);
     return;
   }
-  const d = loadItems();
+  const d = await loadItems();
   const items = [...d.ami, d.musan, d.lamartine];
   const cfg: VadConfig = { ...DEFAULT_VAD_CONFIG };
   console.log(`data ${dataDir}; threads ${threads}; config ${JSON.stringify(cfg)}`);

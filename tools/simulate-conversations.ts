@@ -16,7 +16,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { mulberry32 } from './lib/rng.js';
-import { readerSplit, readLibriSpeakers, readWav16k, requireSharedData, writeWavFloat32 } from './lib/shared-data.js';
+import { readerSplit, readLibriSpeakers, readWav16k, requireSharedData, wavFloat32Bytes } from './lib/shared-data.js';
 
 const SR = 16000;
 
@@ -117,22 +117,20 @@ function rms(x: Float32Array): number {
   return Math.sqrt(s / Math.max(1, x.length));
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const rand = mulberry32(args.seed * 7919 + (args.set === 'test' ? 1 : 2));
   const readers = readLibriSpeakers().filter((r) => readerSplit(r.speaker) === args.set);
   const ina = requireSharedData('ina');
-  const musan = readWav16kAny(path.join(ina, 'musanmix.wav'));
+  const musan = readWav16k(path.join(ina, 'musanmix.wav'));
   const beds: Record<string, Float32Array> = {
     music: musan.subarray(0, Math.floor(22.4 * SR)),
     noise: musan.subarray(Math.floor(29.2 * SR), Math.floor(55.5 * SR)),
   };
-  const cache = new Map<string, Float32Array>();
-  const load = (f: string) => {
-    let x = cache.get(f);
-    if (!x) cache.set(f, (x = trim(readWav16k(f))));
-    return x;
-  };
+  // Each reader's utterance, trimmed of leading and trailing silence, read once.
+  const trimmed = new Map<string, Float32Array>();
+  for (const r of readers) trimmed.set(r.file, trim(readWav16k(r.file)));
+  const load = (f: string) => trimmed.get(f)!;
   const usable = readers.filter((r) => r.seconds >= 4);
   mkdirSync(args.out, { recursive: true });
   const truth: Record<string, unknown> = {};
@@ -208,7 +206,7 @@ function main(): void {
     for (let k = 0; k < total; k++) peak = Math.max(peak, Math.abs(mix[k]));
     if (peak > 0.99) for (let k = 0; k < total; k++) mix[k] *= 0.99 / peak;
     rttm.sort((p, q) => Number(p.split(' ')[3]) - Number(q.split(' ')[3]));
-    writeFileSync(path.join(args.out, `${uri}.wav`), writeWavFloat32(path.join(args.out, `${uri}.wav`), mix));
+    writeFileSync(path.join(args.out, `${uri}.wav`), wavFloat32Bytes(mix));
     writeFileSync(path.join(args.out, `${uri}.rttm`), rttm.join('\n') + '\n');
     writeFileSync(path.join(args.out, `${uri}.uem`), `${uri} 1 0.000 ${(total / SR).toFixed(3)}\n`);
     const counts = (min: number) => {
@@ -229,9 +227,5 @@ function main(): void {
   process.stdout.write(`wrote ${args.count} conversations (${args.set} readers: ${usable.length}) to ${args.out}\n`);
 }
 
-/** musanmix.wav is float 16 kHz; read it through wavefile without the 16-bit assumption. */
-function readWav16kAny(file: string): Float32Array {
-  return readWav16k(file);
-}
 
-main();
+await main();

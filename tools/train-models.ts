@@ -17,7 +17,7 @@ import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
 import { OnnxVoiceEncoder } from '../src/embedding/index.js';
 import type { SpeakerProjectionFile } from '../src/clustering/projection.js';
 import { trainLogistic, type SexModelFile } from '../src/sex/index.js';
-import { collectSpeakerWindows, type SpeakerWindows } from './lib/sex-data.js';
+import { collectSpeakerWindows, stackSexRows, type SpeakerWindows } from './lib/sex-data.js';
 import { SEX_L2 } from './lib/sex-hparams.js';
 import { REPO_ROOT } from './lib/shared-data.js';
 import { recordTrainedModel } from './lib/manifest.js';
@@ -130,15 +130,7 @@ try {
 
   // The sex classifier learns from clean windows only: with the noisy copies its
   // leave-speakers-out accuracy fell from 98.85 % to 97.71 % at best (bench/eval-sex.ts).
-  const cleanWindows = speakers.reduce((a, s) => a + s.n, 0);
-  const rows = new Float32Array(cleanWindows * dim);
-  const y = new Uint8Array(cleanWindows);
-  let o = 0;
-  for (const s of speakers) {
-    rows.set(s.embeddings, o * dim);
-    y.fill(s.sex === 'F' ? 1 : 0, o, o + s.n);
-    o += s.n;
-  }
+  const { rows, y, n: cleanWindows } = stackSexRows(speakers, dim, false);
   const lr = trainLogistic(rows, cleanWindows, dim, y, { l2: SEX_L2, iterations: 30 });
   const round = (a: number[]) => a.map((v) => Number(v.toPrecision(7)));
   const sexFile: SexModelFile = {

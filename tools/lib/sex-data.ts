@@ -131,3 +131,24 @@ export async function collectSpeakerWindows(model: EmbeddingModel, options: Coll
   }
   return out;
 }
+
+/**
+ * Stack speakers' window embeddings into one training matrix with labels 1 = female.
+ * `withNoisy` adds each speaker's noise-augmented copies.
+ */
+export function stackSexRows(speakers: readonly SpeakerWindows[], dim: number, withNoisy: boolean): { rows: Float32Array; y: Uint8Array; n: number } {
+  const n = speakers.reduce((a, s) => a + s.n + (withNoisy ? (s.noisyN ?? 0) : 0), 0);
+  const rows = new Float32Array(n * dim);
+  const y = new Uint8Array(n);
+  let o = 0;
+  const put = (data: Float32Array, count: number, female: boolean) => {
+    rows.set(data.subarray(0, count * dim), o * dim);
+    y.fill(female ? 1 : 0, o, o + count);
+    o += count;
+  };
+  for (const s of speakers) {
+    put(s.embeddings, s.n, s.sex === 'F');
+    if (withNoisy && s.noisy && s.noisyN) put(s.noisy, s.noisyN, s.sex === 'F');
+  }
+  return { rows, y, n };
+}

@@ -48,7 +48,11 @@ export function readerSplit(speaker: string): ReaderSplit {
   return r < 3 ? 'test' : r >= 8 ? 'calib' : 'train';
 }
 
-/** Read a 16 kHz WAV of the shared data as float32 (tools only; the engine uses src/audio). */
+/**
+ * The simulator's reader of 16 kHz WAVs. It is not src/audio's readAudio on purpose: its
+ * int-to-float scaling (wavefile's) defines the published simulated sets, and the project's
+ * reader differs in the last bits, which would change every generated file.
+ */
 export function readWav16k(file: string): Float32Array {
   const { WaveFile } = wavefile;
   const w = new WaveFile(readFileSync(file));
@@ -60,7 +64,8 @@ export function readWav16k(file: string): Float32Array {
   return w.getSamples(false, Float32Array) as unknown as Float32Array;
 }
 
-export function writeWavFloat32(file: string, samples: Float32Array, sampleRateHz = 16000): Buffer {
+/** Mono 32-bit float WAV bytes (the project's reader is src/audio; this writes). */
+export function wavFloat32Bytes(samples: Float32Array, sampleRateHz = 16000): Buffer {
   const { WaveFile } = wavefile;
   const w = new WaveFile();
   w.fromScratch(1, sampleRateHz, '32f', samples);
