@@ -1,6 +1,7 @@
 /**
  * Train the two small models that sit on top of the voice encoder:
- *   models/speaker-lda.json     - LDA projection used before clustering
+ *   models/speaker-lda.json     - LDA projection used before clustering, with the PLDA model
+ *                                 (per-dimension within/between-speaker variances) of merging
  *   models/sex-classifier.json  - logistic regression over embeddings
  *
  *   npx tsx tools/train-models.ts [--lda-dim 100] [--shrinkage 0.1]
@@ -33,6 +34,49 @@ function speakerRows(s: SpeakerWindows, dim: number): Float32Array[] {
   for (let i = 0; i < s.n; i++) rows.push(s.embeddings.subarray(i * dim, (i + 1) * dim));
   for (let i = 0; i < (s.noisyN ?? 0); i++) rows.push(s.noisy!.subarray(i * dim, (i + 1) * dim));
   return rows;
+}
+
+/**
+ * Two-covariance PLDA in the LDA output space, on the same training windows projected and
+ * length-normalised to sqrt(outDim) (src/clustering/plda.ts says why): per dimension, the
+ * pooled within-speaker variance and the variance of the speaker means (unweighted, so long
+ * readers do not dominate). Diagonal because LDA diagonalises both scatters (before length
+ * normalisation exactly, after it nearly); phi is the between/within ratio.
+ */
+export function trainPlda(classes: Float32Array[][], lda: Pick<SpeakerProjectionFile, 'inputDim' | 'outputDim' | 'mean' | 'matrix'>): SpeakerProjectionFile['plda'] {
+  const { inputDim: di, outputDim: dk, mean, matrix } = lda;
+  const within = new Float64Array(dk);
+  const means: Float64Array[] = [];
+  let total = 0;
+  for (const rows of classes) {
+    const proj = rows.map((r) => {
+      const out = new Float64Array(dk);
+      for (let a = 0; a < di; a++) {
+        const x = r[a] - mean[a];
+        for (let k = 0; k < dk; k++) out[k] += x * matrix[a * dk + k];
+      }
+      let norm = 0;
+      for (let k = 0; k < dk; k++) norm += out[k] * out[k];
+      const f = Math.sqrt(dk / (norm || 1));
+      for (let k = 0; k < dk; k++) out[k] *= f;
+      return out;
+    });
+    const mu = new Float64Array(dk);
+    for (const p of proj) for (let k = 0; k < dk; k++) mu[k] += p[k] / proj.length;
+    for (const p of proj) for (let k = 0; k < dk; k++) within[k] += (p[k] - mu[k]) ** 2;
+    total += proj.length;
+    means.push(mu);
+  }
+  const gmean = new Float64Array(dk);
+  for (const mu of means) for (let k = 0; k < dk; k++) gmean[k] += mu[k] / means.length;
+  const between = new Float64Array(dk);
+  for (const mu of means) for (let k = 0; k < dk; k++) between[k] += (mu[k] - gmean[k]) ** 2 / means.length;
+  const r7 = (x: number) => Number(x.toPrecision(7));
+  return {
+    mean: Array.from(gmean, r7),
+    withinStd: Array.from(within, (w) => r7(Math.sqrt(w / total))),
+    phi: Array.from(between, (b, k) => r7(b / (within[k] / total))),
+  };
 }
 
 export function trainLda(classes: Float32Array[][], dim: number, outDim: number, shrinkage: number): SpeakerProjectionFile {
@@ -77,21 +121,23 @@ export function trainLda(classes: Float32Array[][], dim: number, outDim: number,
   const proj = w.mmul(uk);
   const matrix: number[] = [];
   for (let r = 0; r < dim; r++) for (let c = 0; c < outDim; c++) matrix.push(Number(proj.get(r, c).toPrecision(7)));
-  return {
-    format: 'count-speakers/lda@1',
+  const file = {
     inputDim: dim,
     outputDim: outDim,
     mean: Array.from(mean, (x) => Number(x.toPrecision(7))),
     matrix,
-    trainedOn: {},
   };
+  return { format: 'count-speakers/lda@2', ...file, plda: trainPlda(classes, file), trainedOn: {} };
 }
 
 function recordBoth(): void {
   recordTrainedModel('speaker-lda', 'speaker-lda.json', {
-    format: 'count-speakers/lda@1',
+    format: 'count-speakers/lda@2',
     inputs: [{ name: 'embedding', type: 'float32', shape: ['n', 256] }],
-    outputs: [{ name: 'projected', type: 'float32', shape: ['n', LDA_DIM], note: 'L2-normalised, cosine distance for clustering' }],
+    outputs: [
+      { name: 'projected', type: 'float32', shape: ['n', LDA_DIM], note: 'L2-normalised, cosine distance for AHC' },
+      { name: 'plda', type: 'float64', shape: ['n', LDA_DIM], note: '(projected * sqrt(outputDim) - plda.mean) / plda.withinStd; between-speaker variances plda.phi' },
+    ],
     sampleRateHz: 16000,
   });
   recordTrainedModel('sex-classifier', 'sex-classifier.json', {

@@ -1,8 +1,10 @@
 /**
  * Clustering stage: speaker embeddings of speech windows -> one speaker label per window.
- * The number of speakers is found by cutting an average-linkage dendrogram at a distance
- * threshold calibrated on simulated conversations (tools/calibrate.ts), then clamped to
- * [minSpeakers, maxSpeakers]; `numSpeakers` forces it.
+ * Two steps: average-linkage AHC cut at a low cosine threshold over-clusters, then PLDA
+ * merging (plda.ts) joins clusters while the same-speaker log-likelihood ratio is above a
+ * threshold; both calibrated on simulated conversations (tools/calibrate.ts). The number of
+ * speakers is clamped to [minSpeakers, maxSpeakers]; `numSpeakers` forces it. Without PLDA
+ * features the AHC cut alone decides.
  * Memory stays sub-quadratic in the number of windows: beyond `maxAhcPoints` windows, chunks
  * are clustered first and their clusters continue the same average linkage (reduceByChunks).
  * (ml-kmeans cells were used before; its k-means++ start took 80 s for 1500 cells.)
@@ -10,10 +12,28 @@
 import { checkNumber, mergeConfig } from '../config/index.js';
 import { ConfigError } from '../errors/index.js';
 import { averageLinkage, cutDendrogram, mergesBelow } from './ahc.js';
+import { pldaMerge } from './plda.js';
 
 export interface ClusteringConfig {
-  /** Average cosine distance above which two clusters are different speakers. */
+  /**
+   * Average cosine distance under which AHC joins windows before PLDA merging (so, low: it
+   * over-clusters). Without PLDA features it is the final speaker threshold.
+   */
   threshold: number;
+  /** PLDA log-likelihood ratio above which two clusters are merged as one speaker. */
+  llrThreshold: number;
+  /** Weight of one window in the PLDA statistics (windows overlap by half: not independent). */
+  statScale: number;
+  /**
+   * Long inputs: PLDA clustering runs on consecutive blocks of this many windows (about 2 min
+   * of speech: the 10-60 s conversations it was calibrated on fit in one block), and the
+   * blocks' clusters are then joined by average linkage at `linkThreshold`.
+   */
+  blockWindows: number;
+  /** Average cosine distance under which clusters of different blocks are one speaker. */
+  linkThreshold: number;
+  /** At most this many AHC clusters go to PLDA merging (bounds its m^2 memory). */
+  maxInitClusters: number;
   /** Force this many speakers (0 = find it). */
   numSpeakers: number;
   minSpeakers: number;
@@ -23,7 +43,12 @@ export interface ClusteringConfig {
 }
 
 export const DEFAULT_CLUSTERING_CONFIG: Readonly<ClusteringConfig> = Object.freeze({
-  threshold: 0.6,
+  threshold: 0.3,
+  llrThreshold: -10,
+  statScale: 0.5,
+  blockWindows: 150,
+  linkThreshold: 0.6,
+  maxInitClusters: 400,
   numSpeakers: 0,
   minSpeakers: 1,
   maxSpeakers: 50,
@@ -33,6 +58,11 @@ export const DEFAULT_CLUSTERING_CONFIG: Readonly<ClusteringConfig> = Object.free
 export function validateClusteringConfig(partial?: Partial<ClusteringConfig>): ClusteringConfig {
   const c = mergeConfig('clustering', DEFAULT_CLUSTERING_CONFIG, partial);
   checkNumber('clustering.threshold', c.threshold, { min: 0, max: 2 });
+  checkNumber('clustering.llrThreshold', c.llrThreshold, { min: -1e6, max: 1e6 });
+  checkNumber('clustering.statScale', c.statScale, { min: 1e-3, max: 10 });
+  checkNumber('clustering.blockWindows', c.blockWindows, { min: 2, max: 100000, integer: true });
+  checkNumber('clustering.linkThreshold', c.linkThreshold, { min: 0, max: 2 });
+  checkNumber('clustering.maxInitClusters', c.maxInitClusters, { min: 2, max: 5000, integer: true });
   checkNumber('clustering.numSpeakers', c.numSpeakers, { min: 0, max: 1000, integer: true });
   checkNumber('clustering.minSpeakers', c.minSpeakers, { min: 1, max: 1000, integer: true });
   checkNumber('clustering.maxSpeakers', c.maxSpeakers, { min: 1, max: 1000, integer: true });
@@ -50,15 +80,95 @@ export interface ClusteringResult {
   numClusters: number;
 }
 
+/** The same windows in the PLDA space (toPldaSpace), with the model's between-speaker variances. */
+export interface PldaFeatures {
+  x: Float64Array;
+  phi: Float64Array;
+}
+
 /**
  * @param embeddings row-major [n x dim], L2-normalised rows (non-finite rows must be removed by the caller)
- * @param pointWeights optional weight per row (e.g. windows per segment) for average linkage
+ * @param plda the same rows in the PLDA space: AHC then PLDA merging; without it, AHC alone
  */
 export function clusterEmbeddings(
   embeddings: Float32Array,
   n: number,
   dim: number,
   config: ClusteringConfig = DEFAULT_CLUSTERING_CONFIG,
+  plda?: PldaFeatures,
+): ClusteringResult {
+  if (!plda || n < 2) return ahcCluster(embeddings, n, dim, config);
+  if (n > config.blockWindows) return clusterByBlocks(embeddings, n, dim, config, plda);
+  return pldaCluster(embeddings, n, dim, config, plda);
+}
+
+/**
+ * Long inputs. Why blocks: over a long film a voice's turns differ in content and channel, so
+ * its clusters' means stay further apart than the PLDA expects of many windows, and PLDA over
+ * the whole film split a 1 h film of 6 voices into 35. Within ~2 min it behaves as calibrated;
+ * across blocks, average linkage (the criterion calibrated before PLDA) joins the clusters.
+ */
+function clusterByBlocks(embeddings: Float32Array, n: number, dim: number, config: ClusteringConfig, plda: PldaFeatures): ClusteringResult {
+  const pdim = plda.phi.length;
+  const block = config.blockWindows;
+  const local = new Int32Array(n);
+  let clusters = 0;
+  for (let b0 = 0; b0 < n; b0 += block) {
+    const b1 = Math.min(n, b0 + block);
+    const r = pldaCluster(
+      embeddings.subarray(b0 * dim, b1 * dim),
+      b1 - b0,
+      dim,
+      { ...config, numSpeakers: 0, minSpeakers: 1, maxSpeakers: Math.max(config.maxSpeakers, 1) },
+      { x: plda.x.subarray(b0 * pdim, b1 * pdim), phi: plda.phi },
+    );
+    for (let i = b0; i < b1; i++) local[i] = clusters + r.labels[i - b0];
+    clusters += r.numClusters;
+  }
+  // Each block cluster becomes its unnormalised mean weighted by its size: average linkage over
+  // the means is then exactly average linkage over their windows (see reduceByChunks).
+  const means = new Float32Array(clusters * dim);
+  const sizes = new Float64Array(clusters);
+  for (let i = 0; i < n; i++) {
+    sizes[local[i]]++;
+    for (let d = 0; d < dim; d++) means[local[i] * dim + d] += embeddings[i * dim + d];
+  }
+  for (let c = 0; c < clusters; c++) for (let d = 0; d < dim; d++) means[c * dim + d] /= sizes[c];
+  const global = ahcCluster(means, clusters, dim, { ...config, threshold: config.linkThreshold }, sizes);
+  const labels = new Int32Array(n);
+  for (let i = 0; i < n; i++) labels[i] = global.labels[local[i]];
+  return renumberByFirstAppearance(labels);
+}
+
+function pldaCluster(embeddings: Float32Array, n: number, dim: number, config: ClusteringConfig, plda: PldaFeatures): ClusteringResult {
+  if (n < 2) return ahcCluster(embeddings, n, dim, config);
+  const forced = config.numSpeakers > 0;
+  const minK = forced ? config.numSpeakers : config.minSpeakers;
+  const maxK = forced ? config.numSpeakers : config.maxSpeakers;
+  const init = ahcCluster(embeddings, n, dim, {
+    ...config,
+    numSpeakers: 0,
+    minSpeakers: Math.min(n, Math.max(minK, 1)),
+    maxSpeakers: Math.max(config.maxInitClusters, minK),
+  });
+  const merged = pldaMerge(plda.x, n, plda.phi, init.labels, init.numClusters, {
+    llrThreshold: config.llrThreshold,
+    statScale: config.statScale,
+    minClusters: minK,
+    maxClusters: maxK,
+  });
+  return renumberByFirstAppearance(merged.labels);
+}
+
+/**
+ * Average-linkage AHC cut at `threshold` (clamped to [minSpeakers, maxSpeakers], or forced to numSpeakers).
+ * @param pointWeights optional weight per row (e.g. windows per segment) for average linkage
+ */
+function ahcCluster(
+  embeddings: Float32Array,
+  n: number,
+  dim: number,
+  config: ClusteringConfig,
   pointWeights?: ArrayLike<number>,
 ): ClusteringResult {
   if (n === 0) return { labels: new Int32Array(0), numClusters: 0 };
@@ -73,7 +183,7 @@ export function clusterEmbeddings(
     m = weights.length;
     if (m > config.maxAhcPoints) {
       // Still too many fine clusters (a very long film): reduce them the same way, recursively.
-      const inner = clusterEmbeddings(points, m, dim, config, weights);
+      const inner = ahcCluster(points, m, dim, config, weights);
       const labels = new Int32Array(n);
       for (let i = 0; i < n; i++) labels[i] = inner.labels[cellOf[i]];
       return renumberByFirstAppearance(labels);
@@ -179,3 +289,4 @@ export function clusterCentroids(embeddings: Float32Array, labels: Int32Array, n
 
 export { averageLinkage, cutDendrogram, mergesBelow } from './ahc.js';
 export { SpeakerProjection, DEFAULT_PROJECTION_URL, type SpeakerProjectionFile } from './projection.js';
+export { pldaMerge, toPldaSpace, type PldaModel, type PldaMergeParams } from './plda.js';

@@ -3,7 +3,7 @@
  * clustering, reconstruction with minSpeechSec folding, and sex per speaker. Pure given its
  * inputs, so calibration can re-run it with other thresholds without re-embedding.
  */
-import { clusterCentroids, clusterEmbeddings } from '../clustering/index.js';
+import { clusterCentroids, clusterEmbeddings, toPldaSpace, type PldaFeatures } from '../clustering/index.js';
 import type { SpeakerProjection } from '../clustering/projection.js';
 import type { SexClassifier } from '../sex/index.js';
 import type { PipelineConfig } from './config.js';
@@ -24,10 +24,17 @@ export function assembleDiarization(
   for (let i = 0; i < windows.length; i++) if (valid[i]) validIdx.push(i);
   const raw = new Float32Array(validIdx.length * dim);
   validIdx.forEach((w, j) => raw.set(embeddings.subarray(w * dim, (w + 1) * dim), j * dim));
-  // Speakers are told apart in the LDA space; sex is read from the raw embeddings.
-  const points = projection ? projection.project(raw, validIdx.length) : raw;
-  const cdim = projection ? projection.outputDim : dim;
-  const { labels: validLabels, numClusters } = clusterEmbeddings(points, validIdx.length, cdim, cfg.clustering);
+  // Speakers are told apart in the LDA space (cosine for AHC, PLDA for merging); sex is read
+  // from the raw embeddings.
+  let points: Float32Array = raw;
+  let cdim = dim;
+  let plda: PldaFeatures | undefined;
+  if (projection) {
+    cdim = projection.outputDim;
+    points = projection.project(raw, validIdx.length);
+    plda = { x: toPldaSpace(projection.plda, points, validIdx.length), phi: projection.plda.phi };
+  }
+  const { labels: validLabels, numClusters } = clusterEmbeddings(points, validIdx.length, cdim, cfg.clustering, plda);
   const labels = new Int32Array(windows.length).fill(-1);
   validIdx.forEach((w, j) => (labels[w] = validLabels[j]));
 

@@ -1,8 +1,9 @@
 /**
  * Pipeline configuration: how speech is windowed, reconstructed and counted, plus each
- * stage's own config. Defaults are frozen. The clustering threshold, minClusterSec,
- * foldThreshold and the VAD hysteresis/pause settings were calibrated by tools/calibrate.ts
- * on 150 simulated conversations of the calibration readers (never the held-out test readers).
+ * stage's own config. Defaults are frozen. The clustering thresholds (AHC threshold, PLDA
+ * llrThreshold and statScale), minClusterSec, foldThreshold and the VAD hysteresis/pause
+ * settings were calibrated by tools/calibrate.ts on 150 simulated conversations of the
+ * calibration readers (never the held-out test readers).
  */
 import { availableParallelism } from 'node:os';
 import { checkNumber, mergeConfig } from '../config/index.js';
@@ -47,7 +48,7 @@ export const DEFAULT_PIPELINE_CONFIG: Readonly<PipelineConfig> = Object.freeze({
   maxBorrowSec: 2,
   minSpeechSec: 2,
   minClusterSec: 4,
-  foldThreshold: 2,
+  foldThreshold: 0.7,
   featureWorkerMinWindows: 300,
   threads: Math.max(1, Math.min(availableParallelism(), 4)),
   clustering: DEFAULT_CLUSTERING_CONFIG,

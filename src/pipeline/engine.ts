@@ -2,7 +2,7 @@
  * The diarization pipeline, composed from the stages (only this folder composes them):
  *   1. voice activity  - stream the audio once through Silero VAD -> speech regions
  *   2. embedding       - stream it again, embed 1.6 s windows of speech (voice encoder)
- *   3. clustering      - average-linkage AHC with a calibrated threshold -> speakers
+ *   3. clustering      - AHC over-clustering, then PLDA merging (calibrated) -> speakers
  *   4. reconstruction  - window labels -> turns; speakers under minSpeechSec are folded into
  *                        their nearest counted speaker
  *   5. sex             - per speaker, from the mean log-odds of its windows
