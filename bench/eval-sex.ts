@@ -10,7 +10,7 @@
  * comparison that made training use clean windows only).
  */
 import { writeFileSync } from 'node:fs';
-import { OnnxVoiceEncoder } from '../src/embedding/index.js';
+import { createSexEmbeddingModel } from '../src/embedding/index.js';
 import { logit, trainLogistic } from '../src/sex/index.js';
 import { fnv1a32 } from '../src/batch/shard.js';
 import { collectSpeakerWindows, stackSexRows, type SpeakerWindows } from '../tools/lib/sex-data.js';
@@ -39,7 +39,7 @@ function crossValidate(speakers: SpeakerWindows[], dim: number, l2: number): Map
   return right;
 }
 
-const encoder = await OnnxVoiceEncoder.create({ threads: 2 });
+const encoder = await createSexEmbeddingModel({ threads: 2 });
 let speakers: SpeakerWindows[];
 try {
   speakers = (await collectSpeakerWindows(encoder, { augment: argv.includes('--augment') })).filter((s) => s.n > 0);
