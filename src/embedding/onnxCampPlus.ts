@@ -6,11 +6,10 @@
  * One InferenceSession per instance, reused, released by dispose().
  */
 import { fileURLToPath } from 'node:url';
-import type * as ort from 'onnxruntime-node';
 import { checkNumber } from '../config/index.js';
 import { CAMPPLUS_FRONTEND } from '../features/frontend.js';
 import { CAMPPLUS_FBANK_CONFIG } from '../features/kaldiFbank.js';
-import { openSpeakerModel, runFeatureBatch, type SpeakerModelSpec } from './onnxSession.js';
+import { OnnxSpeakerModel, openSpeakerModel, type OpenedModel, type SpeakerModelSpec } from './onnxSession.js';
 import type { EmbeddingModel } from './types.js';
 
 export const CAMPPLUS_MODEL_FILE = 'campplus.onnx';
@@ -40,7 +39,7 @@ const SPEC: SpeakerModelSpec = {
 /** Windows up to 4 s run whole; longer ones are averaged over 4 s partials (bounds each ONNX item). */
 const PARTIAL_FRAMES = 400;
 
-export class OnnxCampPlus implements EmbeddingModel {
+export class OnnxCampPlus extends OnnxSpeakerModel implements EmbeddingModel {
   readonly dim: number;
   readonly frontend = CAMPPLUS_FRONTEND;
   readonly partialFrames = PARTIAL_FRAMES;
@@ -51,31 +50,15 @@ export class OnnxCampPlus implements EmbeddingModel {
    */
   readonly maxBatch = 4;
   readonly melBands = CAMPPLUS_FBANK_CONFIG.melBands;
-  readonly modelPath: string;
-  readonly metadata: Readonly<Record<string, string>>;
-  private session: ort.InferenceSession | null;
 
-  private constructor(session: ort.InferenceSession, modelPath: string, metadata: Record<string, string>) {
-    this.session = session;
-    this.modelPath = modelPath;
-    this.metadata = Object.freeze(metadata);
-    this.dim = Number(metadata.embedding_dim);
+  private constructor(opened: OpenedModel, modelPath: string) {
+    super(SPEC, opened, modelPath);
+    this.dim = Number(opened.metadata.embedding_dim);
   }
 
   static async create(options: CampPlusOptions = {}): Promise<OnnxCampPlus> {
     const modelPath = options.modelPath ?? defaultCampPlusPath();
     const threads = checkNumber('threads', options.threads ?? 1, { min: 1, max: 256, integer: true });
-    const { session, metadata } = await openSpeakerModel(modelPath, threads, SPEC);
-    return new OnnxCampPlus(session, modelPath, metadata);
-  }
-
-  embedMels(fbank: Float32Array, batch: number): Promise<Float32Array> {
-    return runFeatureBatch(this.session, this.modelPath, SPEC, fbank, batch, this.melBands);
-  }
-
-  async dispose(): Promise<void> {
-    const s = this.session;
-    this.session = null;
-    if (s !== null) await s.release();
+    return new OnnxCampPlus(await openSpeakerModel(modelPath, threads, SPEC), modelPath);
   }
 }

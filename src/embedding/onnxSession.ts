@@ -94,3 +94,29 @@ export async function runFeatureBatch(
     out.dispose();
   }
 }
+
+/** What both ONNX speaker models share: the session, its metadata, one batch run, dispose(). */
+export abstract class OnnxSpeakerModel {
+  abstract readonly melBands: number;
+  readonly metadata: Readonly<Record<string, string>>;
+  private session: ort.InferenceSession | null;
+
+  protected constructor(
+    private readonly spec: Pick<SpeakerModelSpec, 'label' | 'input' | 'output'>,
+    opened: OpenedModel,
+    readonly modelPath: string,
+  ) {
+    this.session = opened.session;
+    this.metadata = Object.freeze(opened.metadata);
+  }
+
+  embedMels(features: Float32Array, batch: number): Promise<Float32Array> {
+    return runFeatureBatch(this.session, this.modelPath, this.spec, features, batch, this.melBands);
+  }
+
+  async dispose(): Promise<void> {
+    const s = this.session;
+    this.session = null;
+    if (s !== null) await s.release();
+  }
+}

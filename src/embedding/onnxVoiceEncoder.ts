@@ -3,12 +3,11 @@
  * run with onnxruntime-node. One InferenceSession per instance, reused, released by dispose().
  */
 import { fileURLToPath } from 'node:url';
-import type * as ort from 'onnxruntime-node';
 import { checkNumber } from '../config/index.js';
 import { VOICE_ENCODER_FRONTEND } from '../features/frontend.js';
 import { VOICE_ENCODER_MEL_CONFIG } from '../features/melConfig.js';
 import type { MelConfig } from '../features/types.js';
-import { openSpeakerModel, runFeatureBatch, type SpeakerModelSpec } from './onnxSession.js';
+import { OnnxSpeakerModel, openSpeakerModel, type OpenedModel, type SpeakerModelSpec } from './onnxSession.js';
 import type { EmbeddingModel } from './types.js';
 
 export const VOICE_ENCODER_MODEL_FILE = 'voice-encoder.onnx';
@@ -50,39 +49,23 @@ const SPEC: SpeakerModelSpec = {
   integerMetadata: ['embedding_dim', 'partial_frames'],
 };
 
-export class OnnxVoiceEncoder implements EmbeddingModel {
+export class OnnxVoiceEncoder extends OnnxSpeakerModel implements EmbeddingModel {
   readonly dim: number;
   readonly frontend = VOICE_ENCODER_FRONTEND;
   readonly maxBatch = 64;
   readonly partialFrames: number;
   readonly melBands: number;
-  readonly modelPath: string;
-  readonly metadata: Readonly<Record<string, string>>;
-  private session: ort.InferenceSession | null;
 
-  private constructor(session: ort.InferenceSession, modelPath: string, metadata: Record<string, string>) {
-    this.session = session;
-    this.modelPath = modelPath;
-    this.metadata = Object.freeze(metadata);
-    this.dim = Number(metadata.embedding_dim);
-    this.partialFrames = Number(metadata.partial_frames);
-    this.melBands = Number(metadata.mel_bands);
+  private constructor(opened: OpenedModel, modelPath: string) {
+    super(SPEC, opened, modelPath);
+    this.dim = Number(opened.metadata.embedding_dim);
+    this.partialFrames = Number(opened.metadata.partial_frames);
+    this.melBands = Number(opened.metadata.mel_bands);
   }
 
   static async create(options: VoiceEncoderOptions = {}): Promise<OnnxVoiceEncoder> {
     const modelPath = options.modelPath ?? defaultVoiceEncoderPath();
     const threads = checkNumber('threads', options.threads ?? 1, { min: 1, max: 256, integer: true });
-    const { session, metadata } = await openSpeakerModel(modelPath, threads, SPEC);
-    return new OnnxVoiceEncoder(session, modelPath, metadata);
-  }
-
-  embedMels(mels: Float32Array, batch: number): Promise<Float32Array> {
-    return runFeatureBatch(this.session, this.modelPath, SPEC, mels, batch, this.melBands);
-  }
-
-  async dispose(): Promise<void> {
-    const s = this.session;
-    this.session = null;
-    if (s !== null) await s.release();
+    return new OnnxVoiceEncoder(await openSpeakerModel(modelPath, threads, SPEC), modelPath);
   }
 }
