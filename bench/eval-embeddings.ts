@@ -7,15 +7,13 @@
  *   different speaker = first half of reader A vs second half of reader B, all A != B (251 x 250)
  * Prints the equal error rate and the trial count; then the same trials on one 1.5 s window per
  * half embedded with embedWindows (what the diarization pipeline calls), and its speed on 64 windows.
- * --model campplus measures the CAM++ model the engine clusters with: its halves are embedded
- * with embedWindows over the whole half (4 s partials averaged), as it has no embedUtterance.
- * Usage: npm run eval:embeddings [-- --json out.json] [--threads 2] [--frontend ts|wasm] [--model ge2e|campplus]
+ * Usage: npm run eval:embeddings [-- --json out.json] [--threads 2] [--frontend ts|wasm]
  */
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readAudio } from '../src/audio/index.js';
-import { embedUtterance, embedWindows, OnnxCampPlus, OnnxVoiceEncoder, type EmbeddingModel } from '../src/embedding/index.js';
+import { embedUtterance, embedWindows, OnnxVoiceEncoder } from '../src/embedding/index.js';
 import { tsFeatureBackend } from '../src/features/tsBackend.js';
 import type { FeatureBackend } from '../src/features/types.js';
 
@@ -78,14 +76,7 @@ async function main(): Promise<number> {
       return { speaker, sex, file };
     });
 
-  const modelName = arg('--model') ?? 'ge2e';
-  if (modelName !== 'ge2e' && modelName !== 'campplus') {
-    console.error(`--model: expected ge2e or campplus, received ${modelName}`);
-    return 2;
-  }
-  const enc: EmbeddingModel = modelName === 'campplus' ? await OnnxCampPlus.create({ threads }) : await OnnxVoiceEncoder.create({ threads });
-  const embedHalf = async (x: Float32Array) =>
-    modelName === 'ge2e' ? embedUtterance(x, enc, { frontend }) : (await embedWindows(x, [{ startSec: 0, endSec: x.length / 16000 }], enc, { frontend })).vectors[0];
+  const enc = await OnnxVoiceEncoder.create({ threads });
   try {
     const t0 = performance.now();
     const firstHalves: Float32Array[] = [];
@@ -100,8 +91,8 @@ async function main(): Promise<number> {
       const mid = Math.floor(samples.length / 2);
       const durSec = samples.length / 16000;
       audioSec += durSec;
-      const a = await embedHalf(samples.subarray(0, mid));
-      const b = await embedHalf(samples.subarray(mid));
+      const a = await embedUtterance(samples.subarray(0, mid), enc, { frontend });
+      const b = await embedUtterance(samples.subarray(mid), enc, { frontend });
       // One 1.5 s window centred in each half (kept inside the file for the shortest readers).
       const w = (centreSec: number) => {
         const startSec = Math.min(Math.max(0, centreSec - 0.75), Math.max(0, durSec - 1.5));
@@ -147,7 +138,7 @@ async function main(): Promise<number> {
     console.log(`EER: ${eerPercent.toFixed(2)} % at cosine ${threshold.toFixed(3)}  (trials: ${trials} = ${same.length} same + ${diff.length} different)`);
     console.log(`EER, different-speaker trials of the same sex only: ${sameSex.eerPercent.toFixed(2)} % (${same.length + diffSameSex.length} trials)`);
     console.log(`EER, one 1.5 s window per half (embedWindows): ${winEer.eerPercent.toFixed(2)} % at cosine ${winEer.threshold.toFixed(3)} (same ${trials} trials)`);
-    console.log(`embedding time: ${(embedMs / 1000).toFixed(1)} s for ${2 * kept.length} halves, ${(windowMs / 1000).toFixed(1)} s for ${2 * kept.length} windows (model ${modelName}, frontend ${frontend.name}, ${threads} thread(s))`);
+    console.log(`embedding time: ${(embedMs / 1000).toFixed(1)} s for ${2 * kept.length} halves, ${(windowMs / 1000).toFixed(1)} s for ${2 * kept.length} windows (frontend ${frontend.name}, ${threads} thread(s))`);
 
     // Speed of the pipeline's call: 64 windows of 1.5 s cut from the readers' audio.
     const { samples } = await readAudio(path.join(dataDir, 'librispeech', rows[0].file));

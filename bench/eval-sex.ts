@@ -2,10 +2,7 @@
  * Sex classifier benchmark (issue #2): leave-speakers-out cross-validated accuracy per speaker
  * on LibriSpeech readers and AMI speakers with >= 2 s of speech.
  *
- *   npm run eval:sex -- [--json out.json] [--folds 10] [--sweep] [--model campplus]
- *
- * The embeddings are the sex model's (GE2E); --model campplus measures the speaker model's
- * instead (the comparison that kept sex on GE2E: 94.66 % against 98.85 %).
+ *   npm run eval:sex -- [--json out.json] [--folds 10] [--sweep]
  *
  * Each fold trains the same logistic regression as tools/train-models.ts on the other speakers'
  * clean window embeddings and decides each held-out speaker by the mean log-odds of its windows.
@@ -13,7 +10,7 @@
  * comparison that made training use clean windows only).
  */
 import { writeFileSync } from 'node:fs';
-import { createSexEmbeddingModel, OnnxCampPlus } from '../src/embedding/index.js';
+import { OnnxVoiceEncoder } from '../src/embedding/index.js';
 import { logit, trainLogistic } from '../src/sex/index.js';
 import { fnv1a32 } from '../src/batch/shard.js';
 import { collectSpeakerWindows, stackSexRows, type SpeakerWindows } from '../tools/lib/sex-data.js';
@@ -42,7 +39,7 @@ function crossValidate(speakers: SpeakerWindows[], dim: number, l2: number): Map
   return right;
 }
 
-const encoder = flag('--model') === 'campplus' ? await OnnxCampPlus.create({ threads: 2 }) : await createSexEmbeddingModel({ threads: 2 });
+const encoder = await OnnxVoiceEncoder.create({ threads: 2 });
 let speakers: SpeakerWindows[];
 try {
   speakers = (await collectSpeakerWindows(encoder, { augment: argv.includes('--augment') })).filter((s) => s.n > 0);

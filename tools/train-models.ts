@@ -1,9 +1,8 @@
 /**
- * Train the two small models that sit on top of the embedding models (src/embedding/default.ts):
+ * Train the two small models that sit on top of the voice encoder:
  *   models/speaker-lda.json     - LDA projection used before clustering, with the PLDA model
- *                                 (per-dimension within/between-speaker variances) of merging,
- *                                 over the speaker model's (CAM++) embeddings
- *   models/sex-classifier.json  - logistic regression over the sex model's (GE2E) embeddings
+ *                                 (per-dimension within/between-speaker variances) of merging
+ *   models/sex-classifier.json  - logistic regression over embeddings
  *
  *   npx tsx tools/train-models.ts [--lda-dim 100] [--shrinkage 0.1]
  *   npx tsx tools/train-models.ts --manifest-only   (refresh the manifest entries only)
@@ -13,16 +12,10 @@
  * speakers (sex = first letter of the id). Calibration and test readers are never used.
  * Features: the engine's own window embeddings (1.6 s windows, hop 0.8 s).
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
-import {
-  createSexEmbeddingModel,
-  createSpeakerEmbeddingModel,
-  SEX_EMBEDDING_MODEL_FILE,
-  SPEAKER_EMBEDDING_MODEL_FILE,
-  type EmbeddingModel,
-} from '../src/embedding/index.js';
+import { OnnxVoiceEncoder } from '../src/embedding/index.js';
 import type { SpeakerProjectionFile } from '../src/clustering/projection.js';
 import { trainLogistic, type SexModelFile } from '../src/sex/index.js';
 import { collectSpeakerWindows, stackSexRows, type SpeakerWindows } from './lib/sex-data.js';
@@ -137,10 +130,10 @@ export function trainLda(classes: Float32Array[][], dim: number, outDim: number,
   return { format: 'count-speakers/lda@2', ...file, plda: trainPlda(classes, file), trainedOn: {} };
 }
 
-function recordBoth(dim: number, sexDim: number): void {
+function recordBoth(): void {
   recordTrainedModel('speaker-lda', 'speaker-lda.json', {
     format: 'count-speakers/lda@2',
-    inputs: [{ name: 'embedding', type: 'float32', shape: ['n', dim] }],
+    inputs: [{ name: 'embedding', type: 'float32', shape: ['n', 256] }],
     outputs: [
       { name: 'projected', type: 'float32', shape: ['n', LDA_DIM], note: 'L2-normalised, cosine distance for AHC' },
       { name: 'plda', type: 'float64', shape: ['n', LDA_DIM], note: '(projected * sqrt(outputDim) - plda.mean) / plda.withinStd; between-speaker variances plda.phi' },
@@ -149,63 +142,54 @@ function recordBoth(dim: number, sexDim: number): void {
   });
   recordTrainedModel('sex-classifier', 'sex-classifier.json', {
     format: 'count-speakers/sex-logistic@1',
-    inputs: [{ name: 'embedding', type: 'float32', shape: ['n', sexDim] }],
+    inputs: [{ name: 'embedding', type: 'float32', shape: ['n', 256] }],
     outputs: [{ name: 'logitF', type: 'float32', shape: ['n'], note: 'log-odds of female; a speaker averages its windows' }],
     sampleRateHz: 16000,
   });
 }
 
 if (argv.includes('--manifest-only')) {
-  const read = (f: string) => JSON.parse(readFileSync(path.join(REPO_ROOT, 'models', f), 'utf8'));
-  recordBoth(Number(read('speaker-lda.json').inputDim), Number(read('sex-classifier.json').embeddingDim));
+  recordBoth();
   process.exit(0);
 }
 
-async function collect(model: EmbeddingModel, augment: boolean) {
-  try {
-    return (await collectSpeakerWindows(model, { augment })).filter((s) => s.split === 'train' && s.n > 0);
-  } finally {
-    await model.dispose();
-  }
+const model = await OnnxVoiceEncoder.create({ threads: 2 });
+try {
+  const speakers = (await collectSpeakerWindows(model, { augment: true })).filter((s) => s.split === 'train' && s.n > 0);
+  const dim = model.dim;
+  const classes = speakers.map((s) => speakerRows(s, dim));
+  const windows = classes.reduce((a, c) => a + c.length, 0);
+  const summary = {
+    producedBy: 'tools/train-models.ts',
+    librispeechReaders: speakers.filter((s) => s.source === 'librispeech').length,
+    amiSpeakers: speakers.filter((s) => s.source === 'ami').length,
+    female: speakers.filter((s) => s.sex === 'F').length,
+    male: speakers.filter((s) => s.sex === 'M').length,
+    windows,
+    augmentation: 'white, pink and brown noise at 5-20 dB SNR on LibriSpeech readers',
+    readers: 'LibriSpeech train split only (id % 10 in 3..7); calibration and test readers excluded',
+  };
+
+  const lda = trainLda(classes, dim, LDA_DIM, SHRINKAGE);
+  lda.trainedOn = { ...summary, shrinkage: SHRINKAGE };
+  writeFileSync(path.join(REPO_ROOT, 'models/speaker-lda.json'), JSON.stringify(lda) + '\n');
+
+  // The sex classifier learns from clean windows only: with the noisy copies its
+  // leave-speakers-out accuracy fell from 98.85 % to 97.71 % at best (bench/eval-sex.ts).
+  const { rows, y, n: cleanWindows } = stackSexRows(speakers, dim, false);
+  const lr = trainLogistic(rows, cleanWindows, dim, y, { l2: SEX_L2, iterations: 30 });
+  const round = (a: number[]) => a.map((v) => Number(v.toPrecision(7)));
+  const sexFile: SexModelFile = {
+    format: 'count-speakers/sex-logistic@1',
+    positive: 'F',
+    embeddingModel: 'voice-encoder.onnx',
+    embeddingDim: dim,
+    model: { mean: round(lr.mean), std: round(lr.std), weights: round(lr.weights), bias: Number(lr.bias.toPrecision(7)) },
+    trainedOn: { ...summary, windows: cleanWindows, augmentation: 'none (clean windows only)', l2: SEX_L2 },
+  };
+  writeFileSync(path.join(REPO_ROOT, 'models/sex-classifier.json'), JSON.stringify(sexFile) + '\n');
+  recordBoth();
+  process.stdout.write(`trained on ${speakers.length} speakers, ${windows} windows: models/speaker-lda.json (${dim}->${LDA_DIM}), models/sex-classifier.json\n`);
+} finally {
+  await model.dispose();
 }
-
-const speakers = await collect(await createSpeakerEmbeddingModel({ threads: 2 }), true);
-const dim = speakers[0].embeddings.length / speakers[0].n;
-const classes = speakers.map((s) => speakerRows(s, dim));
-const windows = classes.reduce((a, c) => a + c.length, 0);
-const summary = {
-  producedBy: 'tools/train-models.ts',
-  librispeechReaders: speakers.filter((s) => s.source === 'librispeech').length,
-  amiSpeakers: speakers.filter((s) => s.source === 'ami').length,
-  female: speakers.filter((s) => s.sex === 'F').length,
-  male: speakers.filter((s) => s.sex === 'M').length,
-  windows,
-  augmentation: 'white, pink and brown noise at 5-20 dB SNR on LibriSpeech readers',
-  readers: 'LibriSpeech train split only (id % 10 in 3..7); calibration and test readers excluded',
-};
-
-const lda = trainLda(classes, dim, LDA_DIM, SHRINKAGE);
-lda.trainedOn = { ...summary, embeddingModel: SPEAKER_EMBEDDING_MODEL_FILE, shrinkage: SHRINKAGE };
-writeFileSync(path.join(REPO_ROOT, 'models/speaker-lda.json'), JSON.stringify(lda) + '\n');
-
-// The sex classifier learns from clean windows only: with the noisy copies its
-// leave-speakers-out accuracy fell from 98.85 % to 97.71 % at best (bench/eval-sex.ts).
-const sexSpeakers = await collect(await createSexEmbeddingModel({ threads: 2 }), false);
-const sexDim = sexSpeakers[0].embeddings.length / sexSpeakers[0].n;
-const { rows, y, n: cleanWindows } = stackSexRows(sexSpeakers, sexDim, false);
-const lr = trainLogistic(rows, cleanWindows, sexDim, y, { l2: SEX_L2, iterations: 30 });
-const round = (a: number[]) => a.map((v) => Number(v.toPrecision(7)));
-const sexFile: SexModelFile = {
-  format: 'count-speakers/sex-logistic@1',
-  positive: 'F',
-  embeddingModel: SEX_EMBEDDING_MODEL_FILE,
-  embeddingDim: sexDim,
-  model: { mean: round(lr.mean), std: round(lr.std), weights: round(lr.weights), bias: Number(lr.bias.toPrecision(7)) },
-  trainedOn: { ...summary, windows: cleanWindows, augmentation: 'none (clean windows only)', l2: SEX_L2 },
-};
-writeFileSync(path.join(REPO_ROOT, 'models/sex-classifier.json'), JSON.stringify(sexFile) + '\n');
-recordBoth(dim, sexDim);
-process.stdout.write(
-  `trained on ${speakers.length} speakers: models/speaker-lda.json (${SPEAKER_EMBEDDING_MODEL_FILE}, ${windows} windows, ${dim}->${LDA_DIM}), ` +
-    `models/sex-classifier.json (${SEX_EMBEDDING_MODEL_FILE}, ${cleanWindows} windows)\n`,
-);

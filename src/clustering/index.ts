@@ -43,9 +43,9 @@ export interface ClusteringConfig {
 }
 
 export const DEFAULT_CLUSTERING_CONFIG: Readonly<ClusteringConfig> = Object.freeze({
-  threshold: 0.25,
+  threshold: 0.3,
   llrThreshold: -10,
-  statScale: 0.35,
+  statScale: 0.5,
   blockWindows: 150,
   linkThreshold: 0.6,
   maxInitClusters: 400,

@@ -3,7 +3,7 @@
  * tools/train-models.ts on window embeddings of the train-split readers, clean and with added
  * noise, so directions that carry noise and channel rather than voice are suppressed.
  * Cosine distances between projected, re-normalised embeddings separate speakers better
- * than the raw embedding space (CAM++'s; GE2E's before it), most of all under noise. The same file carries the PLDA model
+ * than the raw GE2E space, most of all under noise. The same file carries the PLDA model
  * (plda.ts) fitted on the length-normalised projections of the same training windows.
  */
 import { readFileSync } from 'node:fs';

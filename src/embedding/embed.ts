@@ -3,10 +3,9 @@
  * parity, verification and the sex classifier) and speech windows (the diarization pipeline).
  */
 import { ConfigError } from '../errors/index.js';
-import { computeFeatures, frontendHopSamples, VOICE_ENCODER_FRONTEND, wantsVolumeNormalisation } from '../features/frontend.js';
 import { VOICE_ENCODER_MEL_CONFIG } from '../features/melConfig.js';
 import { tsFeatureBackend } from '../features/tsBackend.js';
-import type { FeatureBackend, FrontendSpec, MelSpectrogram } from '../features/types.js';
+import type { FeatureBackend, MelSpectrogram } from '../features/types.js';
 import { normalizeVolume } from '../features/volume.js';
 import { DEFAULT_EMBEDDING_CONFIG, validateEmbeddingConfig, type EmbeddingConfig } from './config.js';
 import { computePartialSlices, roundHalfEven } from './partials.js';
@@ -42,9 +41,6 @@ function rowIsFinite(data: Float32Array, offset: number, dim: number): boolean {
  * partial embeddings, L2-normalised. Returns null when the result is not finite (never NaN).
  */
 export async function embedUtterance(samples16k: Float32Array, model: EmbeddingModel, options: EmbedOptions = {}): Promise<Float32Array | null> {
-  if (model.frontend.kind !== 'librosa-mel') {
-    throw new ConfigError('model.frontend.kind', "'librosa-mel' (embedUtterance is Resemblyzer's embed_utterance; use embedWindows for other models)", model.frontend.kind);
-  }
   const config = validateEmbeddingConfig(options.config);
   const frontend = options.frontend ?? tsFeatureBackend;
   const wav0 = config.normalizeVolume ? normalizeVolume(samples16k) : samples16k;
@@ -106,14 +102,8 @@ const WINDOWS_PER_ROUND = 512;
  * minWindowSec. This and windowMels are the frontend half of embedWindows, split out so the
  * pipeline can compute mels in a worker thread while the model runs.
  */
-export function windowSegments(
-  samples16k: Float32Array,
-  windows: readonly EmbeddingWindow[],
-  config: EmbeddingConfig,
-  spec: Readonly<FrontendSpec> = VOICE_ENCODER_FRONTEND,
-): (Float32Array | null)[] {
+export function windowSegments(samples16k: Float32Array, windows: readonly EmbeddingWindow[], config: EmbeddingConfig): (Float32Array | null)[] {
   const sr = MEL.sampleRateHz;
-  const normalise = config.normalizeVolume && wantsVolumeNormalisation(spec);
   const minSamples = Math.ceil(config.minWindowSec * sr);
   return windows.map((w, i) => {
     if (!Number.isFinite(w.startSec) || !Number.isFinite(w.endSec) || w.startSec < 0 || w.endSec < w.startSec) {
@@ -123,17 +113,13 @@ export function windowSegments(
     const s1 = Math.min(samples16k.length, Math.round(w.endSec * sr));
     if (s1 - s0 < minSamples) return null;
     const seg = samples16k.subarray(s0, s1);
-    return normalise ? normalizeVolume(seg) : seg;
+    return config.normalizeVolume ? normalizeVolume(seg) : seg;
   });
 }
 
-/** Features of each segment as the model's frontend `spec` defines them (null stays null). */
-export function windowMels(
-  segments: readonly (Float32Array | null)[],
-  frontend: FeatureBackend,
-  spec: Readonly<FrontendSpec> = VOICE_ENCODER_FRONTEND,
-): (MelSpectrogram | null)[] {
-  return segments.map((seg) => (seg === null ? null : computeFeatures(seg, spec, frontend)));
+/** Mel spectrogram of each segment with the voice encoder's frontend (null stays null). */
+export function windowMels(segments: readonly (Float32Array | null)[], frontend: FeatureBackend): (MelSpectrogram | null)[] {
+  return segments.map((seg) => (seg === null ? null : frontend.melSpectrogram(seg, MEL)));
 }
 
 /**
@@ -152,11 +138,11 @@ export async function embedWindows(
 ): Promise<WindowEmbeddings> {
   const config = options.config === undefined ? { ...DEFAULT_EMBEDDING_CONFIG } : validateEmbeddingConfig(options.config);
   const frontend = options.frontend ?? tsFeatureBackend;
-  const segments = windowSegments(samples16k, windows, config, model.frontend);
+  const segments = windowSegments(samples16k, windows, config);
   const parts: WindowEmbeddings[] = [];
   // Rounds bound the mels held in memory for long inputs.
   for (let w0 = 0; w0 < windows.length; w0 += WINDOWS_PER_ROUND) {
-    const mels = windowMels(segments.slice(w0, w0 + WINDOWS_PER_ROUND), frontend, model.frontend);
+    const mels = windowMels(segments.slice(w0, w0 + WINDOWS_PER_ROUND), frontend);
     parts.push(await embedWindowMels(mels, model, config));
   }
   return concatWindowEmbeddings(parts, model.dim);
@@ -187,7 +173,7 @@ export async function embedWindowMels(
   const dim = model.dim;
   const P = model.partialFrames;
   const bands = model.melBands;
-  const step = roundHalfEven(MEL.sampleRateHz / config.partialsPerSec / frontendHopSamples(model.frontend));
+  const step = roundHalfEven(MEL.sampleRateHz / config.partialsPerSec / MEL.hopSamples);
   const count = mels.length;
   const data = new Float32Array(count * dim);
   const sums = new Float64Array(dim);
@@ -210,9 +196,8 @@ export async function embedWindowMels(
     }
   });
   for (const [frames, jobs] of groups) {
-    const batchSize = Math.min(config.batchSize, model.maxBatch);
-    for (let j0 = 0; j0 < jobs.length; j0 += batchSize) {
-      const batch = jobs.slice(j0, j0 + batchSize);
+    for (let j0 = 0; j0 < jobs.length; j0 += config.batchSize) {
+      const batch = jobs.slice(j0, j0 + config.batchSize);
       const input = new Float32Array(batch.length * frames * bands);
       batch.forEach((job, j) => {
         input.set(job.mel.data.subarray(job.startFrame * bands, (job.startFrame + frames) * bands), j * frames * bands);

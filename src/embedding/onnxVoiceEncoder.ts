@@ -2,15 +2,19 @@
  * Resemblyzer's GE2E voice encoder (Apache-2.0, converted by tools/convert_resemblyzer.py)
  * run with onnxruntime-node. One InferenceSession per instance, reused, released by dispose().
  */
+import { readFile, stat } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import * as ort from 'onnxruntime-node';
 import { checkNumber } from '../config/index.js';
-import { VOICE_ENCODER_FRONTEND } from '../features/frontend.js';
+import { ModelError } from '../errors/index.js';
 import { VOICE_ENCODER_MEL_CONFIG } from '../features/melConfig.js';
 import type { MelConfig } from '../features/types.js';
-import { OnnxSpeakerModel, openSpeakerModel, type OpenedModel, type SpeakerModelSpec } from './onnxSession.js';
+import { readOnnxMetadata } from './onnxMetadata.js';
 import type { EmbeddingModel } from './types.js';
 
 export const VOICE_ENCODER_MODEL_FILE = 'voice-encoder.onnx';
+const INPUT = 'mels';
+const OUTPUT = 'embedding';
 
 export function defaultVoiceEncoderPath(): string {
   // Same relative place from src/embedding (tsx, tests) and dist/embedding (built package).
@@ -40,32 +44,96 @@ function expectedMetadata(mel: Readonly<MelConfig>): Record<string, string> {
   };
 }
 
-const SPEC: SpeakerModelSpec = {
-  label: 'voice encoder',
-  fix: 'regenerate it with tools/convert_resemblyzer.py',
-  input: 'mels',
-  output: 'embedding',
-  expectedMetadata: expectedMetadata(VOICE_ENCODER_MEL_CONFIG),
-  integerMetadata: ['embedding_dim', 'partial_frames'],
-};
-
-export class OnnxVoiceEncoder extends OnnxSpeakerModel implements EmbeddingModel {
+export class OnnxVoiceEncoder implements EmbeddingModel {
   readonly dim: number;
-  readonly frontend = VOICE_ENCODER_FRONTEND;
-  readonly maxBatch = 64;
   readonly partialFrames: number;
   readonly melBands: number;
+  readonly modelPath: string;
+  readonly metadata: Readonly<Record<string, string>>;
+  private session: ort.InferenceSession | null;
 
-  private constructor(opened: OpenedModel, modelPath: string) {
-    super(SPEC, opened, modelPath);
-    this.dim = Number(opened.metadata.embedding_dim);
-    this.partialFrames = Number(opened.metadata.partial_frames);
-    this.melBands = Number(opened.metadata.mel_bands);
+  private constructor(session: ort.InferenceSession, modelPath: string, metadata: Record<string, string>) {
+    this.session = session;
+    this.modelPath = modelPath;
+    this.metadata = Object.freeze(metadata);
+    this.dim = Number(metadata.embedding_dim);
+    this.partialFrames = Number(metadata.partial_frames);
+    this.melBands = Number(metadata.mel_bands);
   }
 
   static async create(options: VoiceEncoderOptions = {}): Promise<OnnxVoiceEncoder> {
     const modelPath = options.modelPath ?? defaultVoiceEncoderPath();
     const threads = checkNumber('threads', options.threads ?? 1, { min: 1, max: 256, integer: true });
-    return new OnnxVoiceEncoder(await openSpeakerModel(modelPath, threads, SPEC), modelPath);
+    const missing = new ModelError(
+      'MODEL_MISSING',
+      `Voice encoder model not found: expected an ONNX file at ${modelPath}, received nothing there. ` +
+        'Reinstall the package (models/ ships with it), pass modelPath, or regenerate it with tools/convert_resemblyzer.py.',
+      modelPath,
+    );
+    const info = await stat(modelPath).catch(() => null);
+    if (info === null || !info.isFile()) throw missing;
+    const bytes = new Uint8Array(await readFile(modelPath));
+    const metadata = readOnnxMetadata(bytes, modelPath);
+
+    const expected = expectedMetadata(VOICE_ENCODER_MEL_CONFIG);
+    for (const [key, want] of Object.entries(expected)) {
+      if (metadata[key] !== want) {
+        throw new ModelError(
+          'MODEL_MISMATCH',
+          `${modelPath}: expected metadata ${key}=${want} (the frontend this code computes), received ${metadata[key] ?? 'nothing'}. ` +
+            'Use the voice-encoder.onnx made by tools/convert_resemblyzer.py.',
+          modelPath,
+        );
+      }
+    }
+    for (const key of ['embedding_dim', 'partial_frames']) {
+      const v = Number(metadata[key]);
+      if (!Number.isInteger(v) || v <= 0) {
+        throw new ModelError('MODEL_MISMATCH', `${modelPath}: expected a positive integer metadata ${key}, received ${metadata[key] ?? 'nothing'}. Use the voice-encoder.onnx made by tools/convert_resemblyzer.py.`, modelPath);
+      }
+    }
+
+    let session: ort.InferenceSession;
+    try {
+      session = await ort.InferenceSession.create(bytes, {
+        intraOpNumThreads: threads,
+        interOpNumThreads: 1,
+        executionMode: 'sequential',
+        graphOptimizationLevel: 'all',
+      });
+    } catch (e) {
+      throw new ModelError('MODEL_MISMATCH', `${modelPath}: onnxruntime could not load the voice encoder (${(e as Error).message}). Reinstall the package or regenerate the model.`, modelPath);
+    }
+    if (!session.inputNames.includes(INPUT) || !session.outputNames.includes(OUTPUT)) {
+      const names = `inputs ${session.inputNames.join(',')} / outputs ${session.outputNames.join(',')}`;
+      await session.release();
+      throw new ModelError('MODEL_MISMATCH', `${modelPath}: expected input "${INPUT}" and output "${OUTPUT}", received ${names}. Use the voice-encoder.onnx made by tools/convert_resemblyzer.py.`, modelPath);
+    }
+    return new OnnxVoiceEncoder(session, modelPath, metadata);
+  }
+
+  async embedMels(mels: Float32Array, batch: number): Promise<Float32Array> {
+    const session = this.session;
+    if (session === null) throw new ModelError('MODEL_MISSING', `${this.modelPath}: expected a live session, received a disposed OnnxVoiceEncoder. Create a new one.`, this.modelPath);
+    const perItem = mels.length / batch;
+    const frames = perItem / this.melBands;
+    if (!Number.isInteger(batch) || batch < 1 || !Number.isInteger(frames) || frames < 1) {
+      throw new ModelError('MODEL_MISMATCH', `voice encoder input: expected [batch x frames x ${this.melBands}] floats, received ${mels.length} floats for batch ${batch}. This is a bug in the caller.`);
+    }
+    const input = new ort.Tensor('float32', mels, [batch, frames, this.melBands]);
+    const result = await session.run({ [INPUT]: input });
+    const out = result[OUTPUT];
+    try {
+      // Copy: the result's buffer belongs to onnxruntime and is released with the tensor.
+      return Float32Array.from(out.data as Float32Array);
+    } finally {
+      out.dispose();
+    }
+  }
+
+  async dispose(): Promise<void> {
+    const s = this.session;
+    this.session = null;
+    if (s !== null) await s.release();
   }
 }

@@ -6,7 +6,7 @@
 import { Worker } from 'node:worker_threads';
 import { CountSpeakersError, type ErrorCode } from '../errors/index.js';
 import { workerEntry } from '../runtime/workerEntry.js';
-import type { FrontendSpec, MelSpectrogram } from './types.js';
+import type { MelSpectrogram } from './types.js';
 import type { FeatureReply, FeatureRequest } from './workerMessages.js';
 
 interface Pending {
@@ -48,8 +48,8 @@ export class FeatureWorker {
     return new FeatureWorker();
   }
 
-  /** Features of each segment per `spec`; the segments' buffers are transferred (unusable afterwards). */
-  melSpectrograms(segments: (Float32Array | null)[], spec: Readonly<FrontendSpec>): Promise<(MelSpectrogram | null)[]> {
+  /** Mels of each segment; the segments' buffers are transferred (unusable afterwards). */
+  melSpectrograms(segments: (Float32Array | null)[]): Promise<(MelSpectrogram | null)[]> {
     if (this.failure) return Promise.reject(this.failure);
     const id = this.nextId++;
     // Transfer whole buffers only: a subarray view would move its parent buffer with it.
@@ -57,7 +57,7 @@ export class FeatureWorker {
     const transfer = owned.flatMap((s) => (s ? [s.buffer as ArrayBuffer] : []));
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      const msg: FeatureRequest = { type: 'mels', id, spec, segments: owned };
+      const msg: FeatureRequest = { type: 'mels', id, segments: owned };
       this.worker.postMessage(msg, transfer);
     });
   }

@@ -3,8 +3,6 @@
  * (fft.js where the size allows, exact DFT otherwise) and the WASM SIMD core in native/.
  * Both must give the same numbers (golden tests), so the pipeline can swap them.
  */
-import type { KaldiFbankConfig } from './kaldiFbank.js';
-
 export interface MelConfig {
   sampleRateHz: number;
   /** Analysis window length in samples (Hann, periodic as librosa). */
@@ -33,15 +31,6 @@ export interface MelSpectrogram {
   frames: number;
   melBands: number;
 }
-
-/**
- * The features a speaker model expects, as plain data (it crosses the feature worker boundary):
- * the GE2E voice encoder's librosa mel power spectrogram of volume-normalised audio, or CAM++'s
- * Kaldi log filterbank with each band's mean over the window subtracted.
- */
-export type FrontendSpec =
-  | { kind: 'librosa-mel'; mel: MelConfig; normalizeVolume: boolean }
-  | { kind: 'kaldi-fbank'; fbank: KaldiFbankConfig; subtractMean: boolean };
 
 export interface FeatureBackend {
   readonly name: 'ts' | 'wasm';

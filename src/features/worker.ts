@@ -1,10 +1,10 @@
 /**
- * Feature worker thread: features (GE2E mels, CAM++ filterbanks) of window audio, with its own WASM instance (the TS
+ * Feature worker thread: mel spectrograms of window audio with its own WASM instance (the TS
  * frontend if WASM cannot load), so the main thread can run the model meanwhile.
  */
 import { parentPort } from 'node:worker_threads';
 import { isCountSpeakersError } from '../errors/index.js';
-import { computeFeatures } from './frontend.js';
+import { VOICE_ENCODER_MEL_CONFIG } from './melConfig.js';
 import { tsFeatureBackend } from './tsBackend.js';
 import type { FeatureBackend } from './types.js';
 import { createWasmBackend } from './wasmBackend.js';
@@ -29,7 +29,7 @@ port.on('message', (msg: FeatureRequest) => {
   try {
     const mels: (TransferredMel | null)[] = msg.segments.map((seg) => {
       if (seg === null) return null;
-      const m = computeFeatures(seg, msg.spec, backend);
+      const m = backend.melSpectrogram(seg, VOICE_ENCODER_MEL_CONFIG);
       return { data: m.data, frames: m.frames, melBands: m.melBands };
     });
     const transfer = mels.flatMap((m) => (m ? [m.data.buffer as ArrayBuffer] : []));

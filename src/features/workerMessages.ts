@@ -1,12 +1,8 @@
 /** Messages between the pipeline and the feature worker (src/features/worker.ts). */
-import type { FrontendSpec } from './types.js';
-
 export type FeatureRequest =
   | {
       type: 'mels';
       id: number;
-      /** The model's frontend (plain data, cloned). */
-      spec: FrontendSpec;
       /** Audio of each window at 16 kHz; null for a window too short to embed. Buffers are transferred. */
       segments: (Float32Array | null)[];
     }

@@ -18,14 +18,14 @@ export function assembleDiarization(
   sex: SexClassifier,
   projection?: SpeakerProjection,
 ): Diarization {
-  const { regions, windows, embeddings, valid, dim, sexEmbeddings, durationSec } = details;
+  const { regions, windows, embeddings, valid, dim, durationSec } = details;
   // 3. Clustering of the valid windows.
   const validIdx: number[] = [];
   for (let i = 0; i < windows.length; i++) if (valid[i]) validIdx.push(i);
   const raw = new Float32Array(validIdx.length * dim);
   validIdx.forEach((w, j) => raw.set(embeddings.subarray(w * dim, (w + 1) * dim), j * dim));
-  // Speakers are told apart in the LDA space of the speaker model (cosine for AHC, PLDA for
-  // merging); sex is read from the sex model's embeddings of the same windows.
+  // Speakers are told apart in the LDA space (cosine for AHC, PLDA for merging); sex is read
+  // from the raw embeddings.
   let points: Float32Array = raw;
   let cdim = dim;
   let plda: PldaFeatures | undefined;
@@ -83,7 +83,7 @@ export function assembleDiarization(
     rename.set(name, id);
     const rows: number[] = [];
     for (let i = 0; i < labels.length; i++) if (labels[i] === Number(name)) rows.push(i);
-    const decision = sex.classify(sexEmbeddings, rows);
+    const decision = sex.classify(embeddings, rows);
     return { id, sex: decision.sex, confidence: round(decision.confidence, 4), speechSec: round(secs, 3) };
   });
   const keptTurns = turns.filter((t) => rename.has(t.speaker)).map((t) => ({ ...t, speaker: rename.get(t.speaker)! }));

@@ -2,9 +2,8 @@
  * Pipeline configuration: how speech is windowed, reconstructed and counted, plus each
  * stage's own config. Defaults are frozen. The clustering thresholds (AHC threshold, PLDA
  * llrThreshold and statScale), minClusterSec, foldThreshold and the VAD hysteresis/pause
- * settings were calibrated by tools/calibrate.ts on 300 simulated conversations of the
- * calibration readers (never the held-out test readers): the VAD settings with GE2E embeddings,
- * the clustering ones again with CAM++ (bench/results/calibration.json is what it printed).
+ * settings were calibrated by tools/calibrate.ts on 150 simulated conversations of the
+ * calibration readers (never the held-out test readers).
  */
 import { availableParallelism } from 'node:os';
 import { checkNumber, mergeConfig } from '../config/index.js';
@@ -14,7 +13,7 @@ import { DEFAULT_VAD_CONFIG, validateVadConfig, type VadConfig } from '../vad/in
 import type { DiarizeOptions } from './types.js';
 
 export interface PipelineConfig {
-  /** Embedding window (GE2E, which reads the sex, was trained on 1.6 s partials; CAM++ takes any length). */
+  /** Embedding window (the voice encoder was trained on 1.6 s partials). */
   windowSec: number;
   /** Step between windows inside a speech region. */
   hopSec: number;
@@ -32,7 +31,7 @@ export interface PipelineConfig {
   minClusterSec: number;
   /** Cosine distance between centroids under which a small cluster is folded. */
   foldThreshold: number;
-  /** With threads >= 2, features are computed in a worker thread when a file has at least this many windows (Infinity: never). */
+  /** With threads >= 2, mels are computed in a worker thread when a file has at least this many windows. */
   featureWorkerMinWindows: number;
   /** Worker/ONNX threads. */
   threads: number;
@@ -49,10 +48,8 @@ export const DEFAULT_PIPELINE_CONFIG: Readonly<PipelineConfig> = Object.freeze({
   maxBorrowSec: 2,
   minSpeechSec: 2,
   minClusterSec: 4,
-  foldThreshold: 0.6,
-  // Off by default: with both models the features cost ~3 s per audio hour in the main thread,
-  // while the worker's isolate and buffer copies added ~85 MB to a 2 h film's peak RSS (bench:scale).
-  featureWorkerMinWindows: Infinity,
+  foldThreshold: 0.7,
+  featureWorkerMinWindows: 300,
   threads: Math.max(1, Math.min(availableParallelism(), 4)),
   clustering: DEFAULT_CLUSTERING_CONFIG,
   // Diarization wants whole turns: bridge pauses under 0.3 s and keep soft onsets (calibrated).
@@ -80,7 +77,7 @@ export function validatePipelineConfig(partial?: PipelineOverrides): PipelineCon
   checkNumber('minSpeechSec', base.minSpeechSec, { min: 0, max: 3600 });
   checkNumber('minClusterSec', base.minClusterSec, { min: 0, max: 3600 });
   checkNumber('foldThreshold', base.foldThreshold, { min: 0, max: 2 });
-  if (base.featureWorkerMinWindows !== Infinity) checkNumber('featureWorkerMinWindows', base.featureWorkerMinWindows, { min: 0, integer: true });
+  checkNumber('featureWorkerMinWindows', base.featureWorkerMinWindows, { min: 0, integer: true });
   checkNumber('threads', base.threads, { min: 1, max: 256, integer: true });
   return {
     ...base,

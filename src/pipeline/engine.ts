@@ -1,28 +1,25 @@
 /**
  * The diarization pipeline, composed from the stages (only this folder composes them):
  *   1. voice activity  - stream the audio once through Silero VAD -> speech regions
- *   2. embedding       - stream it again, embed 1.6 s windows of speech (CAM++)
+ *   2. embedding       - stream it again, embed 1.6 s windows of speech (voice encoder)
  *   3. clustering      - AHC over-clustering, then PLDA merging (calibrated) -> speakers
  *   4. reconstruction  - window labels -> turns; speakers under minSpeechSec are folded into
  *                        their nearest counted speaker
  *   5. sex             - per speaker, from the mean log-odds of its windows
  * Reading the file twice keeps memory flat for long films: only speech regions and
- * embeddings (2 KB per window) are kept, never the whole signal. The second pass reads a 16 kHz
- * spool written by the first (src/audio/spool.ts) unless the file is 16 kHz mono WAV already.
+ * embeddings (1 KB per window) are kept, never the whole signal.
  */
-import { openAudio, type AudioStream } from '../audio/index.js';
-import { AudioSpool, spoolWorthwhile } from '../audio/spool.js';
+import { openAudio } from '../audio/index.js';
 import {
   DEFAULT_EMBEDDING_CONFIG,
-  createSexEmbeddingModel,
-  createSpeakerEmbeddingModel,
   embedWindowMels,
+  OnnxVoiceEncoder,
   windowMels,
   windowSegments,
   type EmbeddingModel,
 } from '../embedding/index.js';
 import { FeatureWorker } from '../features/featureWorker.js';
-import { CountSpeakersError, ModelError } from '../errors/index.js';
+import { CountSpeakersError } from '../errors/index.js';
 import { createWasmBackend } from '../features/wasmBackend.js';
 import { tsFeatureBackend } from '../features/tsBackend.js';
 import type { FeatureBackend } from '../features/types.js';
@@ -51,10 +48,7 @@ export interface EngineOptions {
   config?: PipelineOverrides;
   /** Advanced: models (tests, tools); default the ONNX models shipped in models/. */
   vad?: VadModel;
-  /** Speaker model (clustering); with it, pass the projection trained on its embeddings. */
   encoder?: EmbeddingModel;
-  /** Model whose embeddings the sex classifier reads; with it, pass that classifier. */
-  sexEncoder?: EmbeddingModel;
   sex?: SexClassifier;
   projection?: SpeakerProjection;
   frontend?: FeatureBackend;
@@ -64,14 +58,10 @@ export interface EngineOptions {
 export interface DiarizationDetails {
   regions: SpeechRegion[];
   windows: PlannedWindow[];
-  /** Speaker-model embeddings [windows x dim]; rows of invalid windows are zero. */
+  /** [windows x dim]; rows of invalid windows are zero. */
   embeddings: Float32Array;
-  /** 1 where both models embedded the window. */
   valid: Uint8Array;
   dim: number;
-  /** Sex-model embeddings [windows x sexDim]; rows of invalid windows are zero. */
-  sexEmbeddings: Float32Array;
-  sexDim: number;
   durationSec: number;
 }
 
@@ -80,12 +70,11 @@ export class Engine {
   private constructor(
     private readonly vad: VadModel,
     private readonly encoder: EmbeddingModel,
-    private readonly sexEncoder: EmbeddingModel,
     private readonly sex: SexClassifier,
     private readonly projection: SpeakerProjection,
     private readonly frontend: FeatureBackend,
     private readonly base: PipelineOverrides,
-    private readonly owned: { vad: boolean; encoder: boolean; sexEncoder: boolean },
+    private readonly owned: boolean,
   ) {}
 
   /** Load the models once; reuse the engine for many files; dispose() at the end. */
@@ -106,39 +95,23 @@ export class Engine {
       }
     }
     const vad = options.vad ?? (await SileroVad.create({ threads: cfg.threads }));
-    let encoder: EmbeddingModel | undefined;
-    let sexEncoder: EmbeddingModel | undefined;
+    let encoder: EmbeddingModel;
     try {
-      encoder = options.encoder ?? (await createSpeakerEmbeddingModel({ threads: cfg.threads }));
-      sexEncoder = options.sexEncoder ?? (await createSexEmbeddingModel({ threads: cfg.threads }));
-      const consumers: [string, number, EmbeddingModel][] = [
-        ['speaker projection (models/speaker-lda.json)', projection.inputDim, encoder],
-        ['sex classifier (models/sex-classifier.json)', sex.dim, sexEncoder],
-      ];
-      for (const [what, dim, model] of consumers) {
-        if (dim !== model.dim) {
-          throw new ModelError(
-            'MODEL_MISMATCH',
-            `The ${what} expects ${dim}-d embeddings, received a model giving ${model.dim}-d. Retrain it for this model with tools/train-models.ts, or restore models/ from the repository.`,
-          );
-        }
-      }
+      encoder = options.encoder ?? (await OnnxVoiceEncoder.create({ threads: cfg.threads }));
     } catch (e) {
-      if (!options.encoder) await encoder?.dispose();
-      if (!options.sexEncoder) await sexEncoder?.dispose();
       if (!options.vad) await vad.dispose();
       throw e;
     }
-    const owned = { vad: !options.vad, encoder: !options.encoder, sexEncoder: !options.sexEncoder };
-    return new Engine(vad, encoder, sexEncoder, sex, projection, frontend, base, owned);
+    return new Engine(vad, encoder, sex, projection, frontend, base, !options.vad && !options.encoder);
   }
 
   async dispose(): Promise<void> {
     if (this.disposed) return;
     this.disposed = true;
-    if (this.owned.vad) await this.vad.dispose();
-    if (this.owned.encoder) await this.encoder.dispose();
-    if (this.owned.sexEncoder) await this.sexEncoder.dispose();
+    if (this.owned) {
+      await this.vad.dispose();
+      await this.encoder.dispose();
+    }
     this.frontend.dispose?.();
   }
 
@@ -165,47 +138,34 @@ export class Engine {
     });
     const report = (stage: ProgressEvent['stage'], fraction: number) => options.onProgress?.({ file, stage, fraction });
 
-    // 1. Voice activity over the stream; a file that needs decoding or resampling is also
-    // spooled to disk at 16 kHz so the second pass reads that instead.
+    // 1. Voice activity over the stream.
     report('decode', 0);
-    const first = await openAudio(file);
-    const spool = spoolWorthwhile(first.info) ? await AudioSpool.create() : null;
-    let analysis: Awaited<ReturnType<Engine['embedInFile']>> & { regions: SpeechRegion[]; durationSec: number; windows: PlannedWindow[] };
-    try {
-      const { regions, durationSec } = await this.detectSpeechInStream(first, cfg, spool, (f) => report('vad', f * PROGRESS.vadEnd));
+    const { regions, durationSec } = await this.detectSpeechInFile(file, cfg, (f) => report('vad', f * PROGRESS.vadEnd));
 
-      // 2. Embeddings of speech windows over a second pass.
-      const spooled = spool !== null && (await spool.seal());
-      const reopen = () => (spooled ? Promise.resolve(spool.stream(first.info)) : openAudio(file));
-      const windows = planWindows(regions, cfg.windowSec, cfg.hopSec, cfg.minWindowSec);
-      const embedded = await this.embedInFile(reopen, windows, cfg, (f) =>
-        report('embedding', PROGRESS.vadEnd + f * (PROGRESS.embedEnd - PROGRESS.vadEnd)),
-      );
-      analysis = { ...embedded, regions, durationSec, windows };
-    } finally {
-      await spool?.dispose();
-    }
-    const { regions, durationSec, windows, embeddings, valid, dim, sexEmbeddings, sexDim } = analysis;
+    // 2. Embeddings of speech windows over a second pass.
+    const windows = planWindows(regions, cfg.windowSec, cfg.hopSec, cfg.minWindowSec);
+    const { embeddings, valid, dim } = await this.embedInFile(file, windows, cfg, (f) =>
+      report('embedding', PROGRESS.vadEnd + f * (PROGRESS.embedEnd - PROGRESS.vadEnd)),
+    );
 
     report('clustering', PROGRESS.embedEnd);
-    const details: DiarizationDetails = { regions, windows, embeddings, valid, dim, sexEmbeddings, sexDim, durationSec };
+    const details: DiarizationDetails = { regions, windows, embeddings, valid, dim, durationSec };
     const diarization = assembleDiarization(file, details, cfg, this.sex, this.projection);
     report('done', 1);
     return { diarization, details };
   }
 
-  private async detectSpeechInStream(
-    stream: AudioStream,
+  private async detectSpeechInFile(
+    file: string,
     cfg: PipelineConfig,
-    spool: AudioSpool | null,
     progress: (fraction: number) => void,
   ): Promise<{ regions: SpeechRegion[]; durationSec: number }> {
+    const stream = await openAudio(file);
     const expected = Math.max(1, stream.info.durationSec * SR);
     const vadStream = new SpeechProbabilityStream(this.vad, cfg.vad);
     let n = 0;
     try {
       for await (const block of stream.blocks()) {
-        await spool?.write(block);
         await vadStream.push(block);
         n += block.length;
         progress(Math.min(1, n / expected));
@@ -222,20 +182,16 @@ export class Engine {
    * embed windows in rounds as soon as the audio covering them has arrived.
    */
   private async embedInFile(
-    reopen: () => Promise<AudioStream>,
+    file: string,
     windows: readonly PlannedWindow[],
     cfg: PipelineConfig,
     progress: (fraction: number) => void,
-  ): Promise<Pick<DiarizationDetails, 'embeddings' | 'valid' | 'dim' | 'sexEmbeddings' | 'sexDim'>> {
+  ): Promise<{ embeddings: Float32Array; valid: Uint8Array; dim: number }> {
     const dim = this.encoder.dim;
-    const sexDim = this.sexEncoder.dim;
     const embeddings = new Float32Array(windows.length * dim);
-    const sexEmbeddings = new Float32Array(windows.length * sexDim);
     const valid = new Uint8Array(windows.length);
-    if (windows.length === 0) return { embeddings, valid, dim, sexEmbeddings, sexDim };
-    // Windows per round: each round holds its features for two models (~20 MB per 256 windows)
-    // until embedded, and two rounds are in flight; 128 keeps a 2 h film's peak RSS flat and low.
-    const ROUND = 128;
+    if (windows.length === 0) return { embeddings, valid, dim };
+    const ROUND = 256;
     // Also embed once this much audio is held: with sparse speech (a film's long silent or music
     // stretches) 256 windows can span an hour, and the buffer would hold all of it (bench:scale).
     const MAX_BUFFER_SAMPLES = SR * 120;
@@ -243,8 +199,8 @@ export class Engine {
     let bufStart = 0; // sample index of buf[0]
     let bufLen = 0;
     let next = 0;
-    // Optionally (featureWorkerMinWindows), features are computed in a worker thread while the
-    // models run on the previous round; off by default to save memory (config.ts says why).
+    // Long inputs: mels are computed in a worker thread while the model runs on the previous
+    // round (the model's own threads are native, so the main thread also keeps decoding).
     const worker =
       cfg.threads >= 2 && windows.length >= cfg.featureWorkerMinWindows ? FeatureWorker.start() : null;
     const jobs: Promise<void>[] = [];
@@ -256,23 +212,15 @@ export class Engine {
         startSec: Math.max(0, w.startSec - bufStart / SR),
         endSec: Math.max(0, w.endSec - bufStart / SR),
       }));
-      const features = (model: EmbeddingModel) => {
-        const spec = model.frontend;
-        const segments = windowSegments(buf.subarray(0, bufLen), shifted, DEFAULT_EMBEDDING_CONFIG, spec);
-        // The worker gets copies (the buffer is compacted below and it takes ownership of what it
-        // gets); inline, features are computed now, from views.
-        return worker ? worker.melSpectrograms(segments.map((x) => (x ? x.slice() : null)), spec) : Promise.resolve(windowMels(segments, this.frontend, spec));
-      };
-      const speakerFeatures = features(this.encoder);
-      const sexFeatures = features(this.sexEncoder);
-      const job = (async () => {
-        const r = await embedWindowMels(await speakerFeatures, this.encoder, DEFAULT_EMBEDDING_CONFIG);
-        const q = await embedWindowMels(await sexFeatures, this.sexEncoder, DEFAULT_EMBEDDING_CONFIG);
+      // Copies: the buffer is compacted below, and the worker takes ownership of what it gets.
+      const segments = windowSegments(buf.subarray(0, bufLen), shifted, DEFAULT_EMBEDDING_CONFIG).map((x) => (x ? x.slice() : null));
+      const mels = worker ? worker.melSpectrograms(segments) : Promise.resolve(windowMels(segments, this.frontend));
+      const job = mels.then(async (m) => {
+        const r = await embedWindowMels(m, this.encoder, DEFAULT_EMBEDDING_CONFIG);
         embeddings.set(r.data, first * dim);
-        sexEmbeddings.set(q.data, first * sexDim);
-        r.vectors.forEach((v, j) => (valid[first + j] = v && q.vectors[j] ? 1 : 0));
-        progress((first + r.vectors.length) / windows.length);
-      })();
+        r.vectors.forEach((v, j) => (valid[first + j] = v ? 1 : 0));
+        progress((first + m.length) / windows.length);
+      });
       job.catch(() => undefined); // awaited below; this only silences the unhandled-rejection warning
       jobs.push(job);
       next = end;
@@ -290,7 +238,7 @@ export class Engine {
         unsettled = 0;
       }
     };
-    const stream = await reopen();
+    const stream = await openAudio(file);
     try {
       for await (const block of stream.blocks()) {
         if (next >= windows.length) break;
@@ -317,7 +265,7 @@ export class Engine {
       await stream.close();
       await worker?.dispose();
     }
-    return { embeddings, valid, dim, sexEmbeddings, sexDim };
+    return { embeddings, valid, dim };
   }
 }
 

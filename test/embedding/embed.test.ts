@@ -5,13 +5,10 @@
 import { describe, expect, it } from 'vitest';
 import { embedUtterance, embedWindows } from '../../src/embedding/embed.js';
 import type { EmbeddingModel } from '../../src/embedding/types.js';
-import { VOICE_ENCODER_FRONTEND } from '../../src/features/frontend.js';
 
 /** Embedding = [frames, mean mel, 1, 0...] normalised; records every call's shape. */
 class RecordingModel implements EmbeddingModel {
   readonly dim = 4;
-  readonly frontend = VOICE_ENCODER_FRONTEND;
-  readonly maxBatch = 1000;
   readonly partialFrames = 160;
   readonly melBands = 40;
   calls: { batch: number; frames: number }[] = [];
