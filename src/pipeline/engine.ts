@@ -7,9 +7,11 @@
  *                        their nearest counted speaker
  *   5. sex             - per speaker, from the mean log-odds of its windows
  * Reading the file twice keeps memory flat for long films: only speech regions and
- * embeddings (1 KB per window) are kept, never the whole signal.
+ * embeddings (1 KB per window) are kept, never the whole signal. The second pass reads a 16 kHz
+ * spool written by the first (src/audio/spool.ts) unless the file is 16 kHz mono WAV already.
  */
-import { openAudio } from '../audio/index.js';
+import { openAudio, type AudioStream } from '../audio/index.js';
+import { AudioSpool, spoolWorthwhile } from '../audio/spool.js';
 import {
   DEFAULT_EMBEDDING_CONFIG,
   embedWindowMels,
@@ -138,15 +140,27 @@ export class Engine {
     });
     const report = (stage: ProgressEvent['stage'], fraction: number) => options.onProgress?.({ file, stage, fraction });
 
-    // 1. Voice activity over the stream.
+    // 1. Voice activity over the stream; a file that needs decoding or resampling is also
+    // spooled to disk at 16 kHz so the second pass reads that instead.
     report('decode', 0);
-    const { regions, durationSec } = await this.detectSpeechInFile(file, cfg, (f) => report('vad', f * PROGRESS.vadEnd));
+    const first = await openAudio(file);
+    const spool = spoolWorthwhile(first.info) ? await AudioSpool.create() : null;
+    let analysis: Awaited<ReturnType<Engine['embedInFile']>> & { regions: SpeechRegion[]; durationSec: number; windows: PlannedWindow[] };
+    try {
+      const { regions, durationSec } = await this.detectSpeechInStream(first, cfg, spool, (f) => report('vad', f * PROGRESS.vadEnd));
 
-    // 2. Embeddings of speech windows over a second pass.
-    const windows = planWindows(regions, cfg.windowSec, cfg.hopSec, cfg.minWindowSec);
-    const { embeddings, valid, dim } = await this.embedInFile(file, windows, cfg, (f) =>
-      report('embedding', PROGRESS.vadEnd + f * (PROGRESS.embedEnd - PROGRESS.vadEnd)),
-    );
+      // 2. Embeddings of speech windows over a second pass.
+      const spooled = spool !== null && (await spool.seal());
+      const reopen = () => (spooled ? Promise.resolve(spool.stream(first.info)) : openAudio(file));
+      const windows = planWindows(regions, cfg.windowSec, cfg.hopSec, cfg.minWindowSec);
+      const embedded = await this.embedInFile(reopen, windows, cfg, (f) =>
+        report('embedding', PROGRESS.vadEnd + f * (PROGRESS.embedEnd - PROGRESS.vadEnd)),
+      );
+      analysis = { ...embedded, regions, durationSec, windows };
+    } finally {
+      await spool?.dispose();
+    }
+    const { regions, durationSec, windows, embeddings, valid, dim } = analysis;
 
     report('clustering', PROGRESS.embedEnd);
     const details: DiarizationDetails = { regions, windows, embeddings, valid, dim, durationSec };
@@ -155,17 +169,18 @@ export class Engine {
     return { diarization, details };
   }
 
-  private async detectSpeechInFile(
-    file: string,
+  private async detectSpeechInStream(
+    stream: AudioStream,
     cfg: PipelineConfig,
+    spool: AudioSpool | null,
     progress: (fraction: number) => void,
   ): Promise<{ regions: SpeechRegion[]; durationSec: number }> {
-    const stream = await openAudio(file);
     const expected = Math.max(1, stream.info.durationSec * SR);
     const vadStream = new SpeechProbabilityStream(this.vad, cfg.vad);
     let n = 0;
     try {
       for await (const block of stream.blocks()) {
+        await spool?.write(block);
         await vadStream.push(block);
         n += block.length;
         progress(Math.min(1, n / expected));
@@ -182,7 +197,7 @@ export class Engine {
    * embed windows in rounds as soon as the audio covering them has arrived.
    */
   private async embedInFile(
-    file: string,
+    reopen: () => Promise<AudioStream>,
     windows: readonly PlannedWindow[],
     cfg: PipelineConfig,
     progress: (fraction: number) => void,
@@ -238,7 +253,7 @@ export class Engine {
         unsettled = 0;
       }
     };
-    const stream = await openAudio(file);
+    const stream = await reopen();
     try {
       for await (const block of stream.blocks()) {
         if (next >= windows.length) break;
