@@ -21,7 +21,7 @@ describe('AudioSpool', () => {
     const stream = spool.stream(info({ sampleRateHz: 48000 }));
     expect(stream.info.sampleRateHz).toBe(48000);
     const read: number[] = [];
-    for await (const b of stream.blocks()) read.push(...b);
+    for await (const b of stream.blocks()) read.push(...b); // copied at once: blocks are views of one buffer
     await stream.close();
     expect(read.length).toBe(written.length);
     expect(read).toEqual(written.map((v) => Math.fround(v)));
