@@ -18,7 +18,7 @@
  */
 import { readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { assembleDiarization, createEngine, validatePipelineConfig, type DiarizationDetails } from '../src/pipeline/index.js';
+import { assembleDiarization, createEngine, DEFAULT_PIPELINE_CONFIG, validatePipelineConfig, type DiarizationDetails } from '../src/pipeline/index.js';
 import type { VadConfig } from '../src/vad/index.js';
 import { SexClassifier } from '../src/sex/index.js';
 import { SpeakerProjection } from '../src/clustering/projection.js';
@@ -32,13 +32,17 @@ if (!dir) {
 }
 const jsonOut = args.includes('--json') ? args[args.indexOf('--json') + 1] : undefined;
 
+function isShippedVad(v: Partial<VadConfig>): boolean {
+  const shipped = DEFAULT_PIPELINE_CONFIG.vad;
+  return Object.entries(v).every(([k, x]) => shipped[k as keyof VadConfig] === x);
+}
 // --hop S: embedding windows every S seconds instead of the default (a denser grid of windows).
 const hopSec = args.includes('--hop') ? Number(args[args.indexOf('--hop') + 1]) : undefined;
 const VAD_GRID: Array<Partial<VadConfig>> = [
   { onsetThreshold: 0.5, offsetThreshold: 0.35, minSilenceSec: 0.1, speechPadSec: 0.03 },
   { onsetThreshold: 0.5, offsetThreshold: 0.35, minSilenceSec: 0.3, speechPadSec: 0.1 },
   { onsetThreshold: 0.4, offsetThreshold: 0.25, minSilenceSec: 0.3, speechPadSec: 0.1 },
-].filter((v) => !args.includes('--vad-default') || v.onsetThreshold === 0.4); // --vad-default: only the shipped VAD setting
+].filter((v) => !args.includes('--vad-default') || isShippedVad(v)); // --vad-default: only the shipped VAD setting
 // With the LDA (and its PLDA), AHC only over-clusters and PLDA merging decides; --no-lda
 // measures AHC alone in the raw voice-encoder space, for comparison.
 const noLda = args.includes('--no-lda');

@@ -2,8 +2,8 @@
  * The decoded 16 kHz mono stream kept on disk between the pipeline's two passes, so the second
  * pass neither decodes (ffmpeg) nor resamples again: for a 48 kHz film, resampling alone costs
  * ~9 s per hour per pass. Raw float32 in a private temp folder (230 MB per audio hour of disk,
- * no memory), removed by dispose(). Writing is best effort: if the disk refuses, the spool
- * says so (usable() is false) and the caller reads the source again.
+ * no memory), removed by dispose(). Writing is best effort: if the disk refuses, seal()
+ * returns false and the caller reads the source again.
  */
 import { mkdtemp, open, rm, type FileHandle } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -57,10 +57,6 @@ export class AudioSpool {
       this.fh = null;
     }
     return !this.failed;
-  }
-
-  usable(): boolean {
-    return !this.failed && this.fh === null;
   }
 
   /**

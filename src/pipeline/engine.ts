@@ -145,7 +145,6 @@ export class Engine {
     report('decode', 0);
     const first = await openAudio(file);
     const spool = spoolWorthwhile(first.info) ? await AudioSpool.create() : null;
-    let analysis: Awaited<ReturnType<Engine['embedInFile']>> & { regions: SpeechRegion[]; durationSec: number; windows: PlannedWindow[] };
     try {
       const { regions, durationSec } = await this.detectSpeechInStream(first, cfg, spool, (f) => report('vad', f * PROGRESS.vadEnd));
 
@@ -153,20 +152,18 @@ export class Engine {
       const spooled = spool !== null && (await spool.seal());
       const reopen = () => (spooled ? Promise.resolve(spool.stream(first.info)) : openAudio(file));
       const windows = planWindows(regions, cfg.windowSec, cfg.hopSec, cfg.minWindowSec);
-      const embedded = await this.embedInFile(reopen, windows, cfg, (f) =>
+      const { embeddings, valid, dim } = await this.embedInFile(reopen, windows, cfg, (f) =>
         report('embedding', PROGRESS.vadEnd + f * (PROGRESS.embedEnd - PROGRESS.vadEnd)),
       );
-      analysis = { ...embedded, regions, durationSec, windows };
+
+      report('clustering', PROGRESS.embedEnd);
+      const details: DiarizationDetails = { regions, windows, embeddings, valid, dim, durationSec };
+      const diarization = assembleDiarization(file, details, cfg, this.sex, this.projection);
+      report('done', 1);
+      return { diarization, details };
     } finally {
       await spool?.dispose();
     }
-    const { regions, durationSec, windows, embeddings, valid, dim } = analysis;
-
-    report('clustering', PROGRESS.embedEnd);
-    const details: DiarizationDetails = { regions, windows, embeddings, valid, dim, durationSec };
-    const diarization = assembleDiarization(file, details, cfg, this.sex, this.projection);
-    report('done', 1);
-    return { diarization, details };
   }
 
   private async detectSpeechInStream(

@@ -17,7 +17,6 @@ describe('AudioSpool', () => {
     }
     await spool.write(new Float32Array(0));
     expect(await spool.seal()).toBe(true);
-    expect(spool.usable()).toBe(true);
     const stream = spool.stream(info({ sampleRateHz: 48000 }));
     expect(stream.info.sampleRateHz).toBe(48000);
     const read: number[] = [];
