@@ -38,6 +38,7 @@ function isShippedVad(v: Partial<VadConfig>): boolean {
 }
 // --hop S: embedding windows every S seconds instead of the default (a denser grid of windows).
 const hopSec = args.includes('--hop') ? Number(args[args.indexOf('--hop') + 1]) : undefined;
+const hopOverride = hopSec !== undefined ? { hopSec } : {};
 const VAD_GRID: Array<Partial<VadConfig>> = [
   { onsetThreshold: 0.5, offsetThreshold: 0.35, minSilenceSec: 0.1, speechPadSec: 0.03 },
   { onsetThreshold: 0.5, offsetThreshold: 0.35, minSilenceSec: 0.3, speechPadSec: 0.1 },
@@ -64,7 +65,7 @@ const projection = noLda ? undefined : SpeakerProjection.load();
 const rows: Array<Record<string, unknown>> = [];
 
 for (const vad of VAD_GRID) {
-  const engine = await createEngine({ config: { vad, ...(hopSec !== undefined ? { hopSec } : {}) } });
+  const engine = await createEngine({ config: { vad, ...hopOverride } });
   const analyses: Array<{ uri: string; details: DiarizationDetails }> = [];
   try {
     for (const [i, uri] of uris.entries()) {
@@ -81,7 +82,7 @@ for (const vad of VAD_GRID) {
       for (const statScale of STAT_SCALES) {
         for (const minClusterSec of MIN_CLUSTER_SEC) {
           for (const foldThreshold of FOLD_THRESHOLDS) {
-            const cfg = validatePipelineConfig({ vad, minClusterSec, foldThreshold, ...(hopSec !== undefined ? { hopSec } : {}), clustering: { threshold, llrThreshold, statScale } });
+            const cfg = validatePipelineConfig({ vad, minClusterSec, foldThreshold, ...hopOverride, clustering: { threshold, llrThreshold, statScale } });
             const scores = analyses.map(({ uri, details }) =>
               scoreFile(uri, refs.get(uri)!, assembleDiarization(uri, details, cfg, sex, projection), truth[uri], details.durationSec, cfg.minSpeechSec),
             );

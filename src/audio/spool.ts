@@ -8,6 +8,7 @@
 import { mkdtemp, open, rm, type FileHandle } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { CountSpeakersError } from '../errors/index.js';
 import type { AudioInfo, AudioStream } from './types.js';
 
 /** Re-reading is as cheap as the spool when the file is already 16 kHz mono PCM/float WAV. */
@@ -79,7 +80,12 @@ export class AudioSpool {
         while (pos < total) {
           const n = Math.min(READ_SAMPLES, total - pos);
           const { bytesRead } = await handle.read(bytes, 0, n * 4, pos * 4);
-          if (bytesRead !== n * 4) throw new Error(`spool ${file}: short read at sample ${pos}`);
+          if (bytesRead !== n * 4) {
+            throw new CountSpeakersError(
+              'INTERNAL',
+              `Temporary audio spool ${file}: expected ${n * 4} bytes at sample ${pos}, received ${bytesRead} (was the temp folder cleaned meanwhile?). Run again, or set TMPDIR to a folder nothing else cleans.`,
+            );
+          }
           pos += n;
           yield block.subarray(0, n);
         }
