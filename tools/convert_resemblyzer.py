@@ -1,13 +1,18 @@
 """Convert Resemblyzer's GE2E voice encoder (PyPI `resemblyzer` 0.1.4, Apache-2.0) to ONNX.
 
 Writes
-  models/voice-encoder.onnx            input  `mels`      float32 [batch, frames, 40]  (non-log mel power, librosa)
-                                       output `embedding` float32 [batch, 256]         (ReLU, L2-normalised per row)
+  models/voice-encoder.onnx            input  `mels`        float32 [batch, frames, 40]  (non-log mel power, librosa)
+                                       output `embedding`   float32 [batch, 256]         (ReLU, L2-normalised per row)
+                                       output `hidden_mean` float32 [batch, 512]         (see below)
   models/LICENSES/resemblyzer-LICENSE.txt   the Apache-2.0 text shipped in the wheel
   models/manifest.json                 entry "voice-encoder" (other entries, e.g. "vad", are kept as they are)
 
-The graph is exactly `VoiceEncoder.forward`: 3-layer LSTM 40->256, last layer's final hidden state,
-Linear 256->256, ReLU, divide by the L2 norm. Frontend facts go into the ONNX metadata_props so the
+`embedding` is exactly `VoiceEncoder.forward`: 3-layer LSTM 40->256, last layer's final hidden state,
+Linear 256->256, ReLU, divide by the L2 norm. `hidden_mean` reads the same network another way:
+the mean over frames of the outputs of LSTM layers 2 and 3, each L2-normalised, concatenated. The
+sex classifier uses it: it keeps the sex of a voice under noise far better than the embedding
+(leave-speakers-out, readers with white noise at 5-20 dB: 98.4 % against 93.6 %; clean: equal).
+The LSTM is run as three single-layer LSTMs holding the same weights, so the layer outputs exist. Frontend facts go into the ONNX metadata_props so the
 TypeScript side can read and check them (src/embedding/onnxMetadata.ts).
 
 Setup (tools only; the engine itself never needs Python) -- see tools/requirements-convert.txt:
@@ -51,14 +56,27 @@ class Encoder(torch.nn.Module):
 
     def __init__(self, ve: VoiceEncoder):
         super().__init__()
-        self.lstm = ve.lstm
+        layers = []
+        for k in range(ve.lstm.num_layers):
+            layer = torch.nn.LSTM(ve.lstm.input_size if k == 0 else ve.lstm.hidden_size, ve.lstm.hidden_size, 1, batch_first=True)
+            for name in ("weight_ih", "weight_hh", "bias_ih", "bias_hh"):
+                getattr(layer, f"{name}_l0").data = getattr(ve.lstm, f"{name}_l{k}").data.clone()
+            layers.append(layer)
+        self.layers = torch.nn.ModuleList(layers)
         self.linear = ve.linear
         self.relu = ve.relu
 
-    def forward(self, mels: torch.Tensor) -> torch.Tensor:
-        _, (hidden, _) = self.lstm(mels)
+    def forward(self, mels: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        outputs = []
+        x = mels
+        for layer in self.layers:
+            x, (hidden, _) = layer(x)
+            outputs.append(x)
         embeds_raw = self.relu(self.linear(hidden[-1]))
-        return embeds_raw / torch.norm(embeds_raw, dim=1, keepdim=True)
+        embedding = embeds_raw / torch.norm(embeds_raw, dim=1, keepdim=True)
+        means = [o.mean(dim=1) for o in outputs[-2:]]
+        hidden_mean = torch.cat([m / torch.norm(m, dim=1, keepdim=True) for m in means], dim=1)
+        return embedding, hidden_mean
 
 
 def sha256(path: Path) -> str:
@@ -86,8 +104,8 @@ def main() -> int:
         (dummy,),
         str(OUT),
         input_names=["mels"],
-        output_names=["embedding"],
-        dynamic_axes={"mels": {0: "batch", 1: "frames"}, "embedding": {0: "batch"}},
+        output_names=["embedding", "hidden_mean"],
+        dynamic_axes={"mels": {0: "batch", 1: "frames"}, "embedding": {0: "batch"}, "hidden_mean": {0: "batch"}},
         opset_version=OPSET,
         do_constant_folding=True,
     )
@@ -114,6 +132,7 @@ def main() -> int:
         "log": "false",
         "partial_frames": str(frames),
         "embedding_dim": str(hparams.model_embedding_size),
+        "hidden_mean_dim": str(2 * hparams.model_hidden_size),
         "volume_target_dbfs": str(hparams.audio_norm_target_dBFS),
     }
     m = onnx.load(str(OUT))
@@ -122,7 +141,7 @@ def main() -> int:
         entry = m.metadata_props.add()
         entry.key, entry.value = k, v
     m.producer_name = "count-speakers tools/convert_resemblyzer.py"
-    m.doc_string = "Resemblyzer GE2E voice encoder (Apache-2.0), non-log 40-band mel input, L2-normalised 256-d output"
+    m.doc_string = "Resemblyzer GE2E voice encoder (Apache-2.0), non-log 40-band mel input, L2-normalised 256-d output; hidden_mean: mean outputs of LSTM layers 2 and 3"
     onnx.checker.check_model(m)
     onnx.save(m, str(OUT))
 
@@ -134,13 +153,14 @@ def main() -> int:
     for batch, n_frames in [(1, 160), (3, 160), (64, 160), (2, 97), (1, 400)]:
         x = (10.0 ** rng.uniform(-6, 2, size=(batch, n_frames, n_mels))).astype(np.float32)
         with torch.no_grad():
-            ref = model(torch.from_numpy(x)).numpy()
+            ref, ref_hidden = (t.numpy() for t in model(torch.from_numpy(x)))
             ref_orig = ve(torch.from_numpy(x)).numpy()
-        got = sess.run(["embedding"], {"mels": x})[0]
+        got, got_hidden = sess.run(["embedding", "hidden_mean"], {"mels": x})
         diff = float(np.max(np.abs(ref - got)))
         diff_orig = float(np.max(np.abs(ref_orig - got)))
-        print(f"batch={batch} frames={n_frames}: max|torch-onnx|={diff:.3e} (vs VoiceEncoder.forward {diff_orig:.3e})")
-        worst = max(worst, diff, diff_orig)
+        diff_hidden = float(np.max(np.abs(ref_hidden - got_hidden)))
+        print(f"batch={batch} frames={n_frames}: max|torch-onnx|={diff:.3e} (vs VoiceEncoder.forward {diff_orig:.3e}), hidden_mean {diff_hidden:.3e}")
+        worst = max(worst, diff, diff_orig, diff_hidden)
     print(f"max abs diff torch vs onnxruntime {ort.__version__}: {worst:.3e}")
     if worst > 1e-5:
         print("FAIL: difference above 1e-5", file=sys.stderr)
@@ -166,7 +186,11 @@ def main() -> int:
         "license": "Apache-2.0",
         "licenseFile": str(LICENSE_OUT.relative_to(MODELS)),
         "inputs": [{"name": "mels", "type": "float32", "shape": ["batch", "frames", n_mels]}],
-        "outputs": [{"name": "embedding", "type": "float32", "shape": ["batch", hparams.model_embedding_size]}],
+        "outputs": [
+            {"name": "embedding", "type": "float32", "shape": ["batch", hparams.model_embedding_size]},
+            {"name": "hidden_mean", "type": "float32", "shape": ["batch", 2 * hparams.model_hidden_size],
+             "note": "mean over frames of LSTM layers 2 and 3 outputs, each L2-normalised, concatenated (sex classifier input)"},
+        ],
         "sampleRateHz": sr,
         "partialFrames": frames,
         "frontend": {

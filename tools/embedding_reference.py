@@ -5,6 +5,10 @@ Preprocessing, identical on both sides so that only the frontend and the model a
   samples = the 16 kHz 16-bit WAV read as float32 (int16 / 32768, no resampling: librosa.load(sr=None))
   wav     = resemblyzer.normalize_volume(samples, -30, increase_only=True)
   embed   = VoiceEncoder().embed_utterance(wav)      # partials 1.6 s at 1.3/s, min coverage 0.75
+  hiddenMean = over the first 160 mel frames of the utterance: the mean over frames of the outputs
+          of LSTM layers 2 and 3 of the original encoder.lstm (torch's own kernels on its own
+          weights; layer 2 by running its first two layers), each L2-normalised, concatenated:
+          what voice-encoder.onnx's `hidden_mean` output must reproduce.
 Resemblyzer's preprocess_wav would also run trim_long_silences (webrtcvad); our engine uses
 Silero VAD upstream instead, so that step is skipped here and in the TypeScript code.
 
@@ -22,11 +26,25 @@ import warnings
 from pathlib import Path
 
 import numpy as np
+import torch
 
 warnings.filterwarnings("ignore")
 import librosa  # noqa: E402
 import resemblyzer  # noqa: E402
 from resemblyzer import VoiceEncoder, normalize_volume  # noqa: E402
+from resemblyzer.audio import wav_to_mel_spectrogram  # noqa: E402
+
+
+def hidden_mean(encoder: VoiceEncoder, wav: np.ndarray) -> np.ndarray:
+    mels = torch.from_numpy(wav_to_mel_spectrogram(wav)[:160][None])
+    lstm = encoder.lstm
+    with torch.no_grad():
+        layer3, _ = lstm(mels)
+        # The same module's weights and kernel, two layers deep: the output of layer 2.
+        zeros = torch.zeros(2, 1, lstm.hidden_size)
+        layer2 = torch._VF.lstm(mels, (zeros, zeros), lstm._flat_weights[:8], True, 2, 0.0, False, False, True)[0]
+    halves = [o.mean(dim=1)[0].numpy() for o in (layer2, layer3)]
+    return np.concatenate([h / np.linalg.norm(h) for h in halves])
 
 REPO = Path(__file__).resolve().parent.parent
 DATA = Path(os.environ.get("COUNT_SPEAKERS_DATA", REPO.parent / "shared" / "data"))
@@ -50,6 +68,7 @@ def main() -> int:
             "sex": r["sex"],
             "samples": int(len(samples)),
             "embedding": [round(float(v), 6) for v in embed],
+            "hiddenMean": [round(float(v), 6) for v in hidden_mean(encoder, wav)],
         })
     doc = {
         "generator": "tools/embedding_reference.py",

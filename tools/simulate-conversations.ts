@@ -27,10 +27,12 @@ interface Args {
   seed: number;
   minSpeakers: number;
   maxSpeakers: number;
+  /** Share of speakers cut to 2.5-4.5 s of their utterance (minor characters); 0 keeps whole utterances. */
+  shortShare: number;
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { set: 'test', count: 40, out: 'bench/results/sim-test', seed: 1, minSpeakers: 1, maxSpeakers: 5 };
+  const a: Args = { set: 'test', count: 40, out: 'bench/results/sim-test', seed: 1, minSpeakers: 1, maxSpeakers: 5, shortShare: 0 };
   let outGiven = false;
   for (let i = 0; i < argv.length; i++) {
     const k = argv[i];
@@ -41,10 +43,12 @@ function parseArgs(argv: string[]): Args {
     else if (k === '--seed') (a.seed = Number(v)), i++;
     else if (k === '--min-speakers') (a.minSpeakers = Number(v)), i++;
     else if (k === '--max-speakers') (a.maxSpeakers = Number(v)), i++;
+    else if (k === '--short-share') (a.shortShare = Number(v)), i++;
     else throw new Error(`unknown argument ${k}`);
   }
   if (!outGiven) a.out = `bench/results/sim-${a.set}`;
   if (a.set !== 'calib' && a.set !== 'test') throw new Error(`--set must be calib or test, received ${a.set}`);
+  if (!(a.shortShare >= 0 && a.shortShare <= 1)) throw new Error(`--short-share must be a share in 0..1, received ${a.shortShare}`);
   return a;
 }
 
@@ -105,6 +109,16 @@ function cutAtPauses(x: Float32Array, parts: number): Float32Array[] {
   return out;
 }
 
+/** The start of an utterance up to the quietest 30 ms frame within 0.3 s of `samples`. */
+function cutNear(x: Float32Array, samples: number): Float32Array {
+  if (samples >= x.length) return x;
+  const e = frameEnergiesDb(x);
+  const target = Math.min(e.length - 1, Math.floor(samples / FRAME));
+  let best = target;
+  for (let f = Math.max(1, target - 10); f < Math.min(e.length - 1, target + 10); f++) if (e[f] < e[best]) best = f;
+  return x.subarray(0, best * FRAME + FRAME / 2);
+}
+
 function trim(x: Float32Array): Float32Array {
   const act = activity(x);
   if (act.length === 0) return x.subarray(0, 0);
@@ -142,7 +156,11 @@ async function main(): Promise<void> {
     const chosen = [] as typeof usable;
     while (chosen.length < nSpk) chosen.push(pool.splice(Math.floor(rand() * pool.length), 1)[0]);
     // Turns: each reader's utterance in 2-4 pieces, interleaved so that neighbours differ where possible.
-    const queues = chosen.map((r) => ({ r, pieces: cutAtPauses(load(r.file), 2 + Math.floor(rand() * 3)) }));
+    // With --short-share, some speakers keep only the start of their utterance, cut at a pause
+    // (the random draws happen only then, so the default sets stay as published).
+    const utterance = (r: (typeof usable)[number]) =>
+      args.shortShare > 0 && rand() < args.shortShare ? cutNear(load(r.file), (2.5 + rand() * 2) * SR) : load(r.file);
+    const queues = chosen.map((r) => ({ r, pieces: cutAtPauses(utterance(r), 2 + Math.floor(rand() * 3)) }));
     const turns: Array<{ spk: string; sex: 'M' | 'F'; audio: Float32Array }> = [];
     let last = '';
     while (queues.some((q) => q.pieces.length > 0)) {

@@ -2,7 +2,7 @@
  * Train the two small models that sit on top of the voice encoder:
  *   models/speaker-lda.json     - LDA projection used before clustering, with the PLDA model
  *                                 (per-dimension within/between-speaker variances) of merging
- *   models/sex-classifier.json  - logistic regression over embeddings
+ *   models/sex-classifier.json  - logistic regression over the encoder's mean LSTM states (hidden_mean)
  *
  *   npx tsx tools/train-models.ts [--lda-dim 100] [--shrinkage 0.1]
  *   npx tsx tools/train-models.ts --manifest-only   (refresh the manifest entries only)
@@ -19,7 +19,7 @@ import { OnnxVoiceEncoder } from '../src/embedding/index.js';
 import type { SpeakerProjectionFile } from '../src/clustering/projection.js';
 import { trainLogistic, type SexModelFile } from '../src/sex/index.js';
 import { collectSpeakerWindows, stackSexRows, type SpeakerWindows } from './lib/sex-data.js';
-import { SEX_L2 } from './lib/sex-hparams.js';
+import { SEX_INPUT, SEX_L2 } from './lib/sex-hparams.js';
 import { REPO_ROOT } from './lib/shared-data.js';
 import { recordTrainedModel } from './lib/manifest.js';
 
@@ -142,7 +142,7 @@ function recordBoth(): void {
   });
   recordTrainedModel('sex-classifier', 'sex-classifier.json', {
     format: 'count-speakers/sex-logistic@1',
-    inputs: [{ name: 'embedding', type: 'float32', shape: ['n', 256] }],
+    inputs: [{ name: 'hidden_mean', type: 'float32', shape: ['n', 512], note: "voice-encoder.onnx's hidden_mean output per window" }],
     outputs: [{ name: 'logitF', type: 'float32', shape: ['n'], note: 'log-odds of female; a speaker averages its windows' }],
     sampleRateHz: 16000,
   });
@@ -174,16 +174,20 @@ try {
   lda.trainedOn = { ...summary, shrinkage: SHRINKAGE };
   writeFileSync(path.join(REPO_ROOT, 'models/speaker-lda.json'), JSON.stringify(lda) + '\n');
 
-  // The sex classifier learns from clean windows only: with the noisy copies its
-  // leave-speakers-out accuracy fell from 98.85 % to 97.71 % at best (bench/eval-sex.ts).
-  const { rows, y, n: cleanWindows } = stackSexRows(speakers, dim, false);
-  const lr = trainLogistic(rows, cleanWindows, dim, y, { l2: SEX_L2, iterations: 30 });
+  // The sex classifier reads the encoder's mean LSTM states (hidden_mean), which keep the sex of
+  // a voice under noise far better than the embedding (bench/eval-sex.ts --noisy). It learns
+  // from clean windows only: with the noisy copies the embedding-based classifier's
+  // leave-speakers-out accuracy fell from 98.85 % to 97.71 % at best.
+  const sexDim = model.hiddenMeanDim;
+  const { rows, y, n: cleanWindows } = stackSexRows(speakers, sexDim, false, SEX_INPUT);
+  const lr = trainLogistic(rows, cleanWindows, sexDim, y, { l2: SEX_L2, iterations: 30 });
   const round = (a: number[]) => a.map((v) => Number(v.toPrecision(7)));
   const sexFile: SexModelFile = {
     format: 'count-speakers/sex-logistic@1',
     positive: 'F',
     embeddingModel: 'voice-encoder.onnx',
-    embeddingDim: dim,
+    input: SEX_INPUT,
+    embeddingDim: sexDim,
     model: { mean: round(lr.mean), std: round(lr.std), weights: round(lr.weights), bias: Number(lr.bias.toPrecision(7)) },
     trainedOn: { ...summary, windows: cleanWindows, augmentation: 'none (clean windows only)', l2: SEX_L2 },
   };

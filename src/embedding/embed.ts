@@ -66,7 +66,7 @@ export async function embedUtterance(samples16k: Float32Array, model: EmbeddingM
     const batch = slices.slice(b0, b0 + config.batchSize);
     const input = new Float32Array(batch.length * P * bands);
     batch.forEach((s, j) => input.set(mel.data.subarray(s.startFrame * bands, s.endFrame * bands), j * P * bands));
-    const out = await model.embedMels(input, batch.length);
+    const out = (await model.embedMels(input, batch.length)).embeddings;
     for (let j = 0; j < batch.length; j++) {
       if (!rowIsFinite(out, j * model.dim, model.dim)) continue;
       for (let d = 0; d < model.dim; d++) sum[d] += out[j * model.dim + d];
@@ -145,23 +145,25 @@ export async function embedWindows(
     const mels = windowMels(segments.slice(w0, w0 + WINDOWS_PER_ROUND), frontend);
     parts.push(await embedWindowMels(mels, model, config));
   }
-  return concatWindowEmbeddings(parts, model.dim);
+  return concatWindowEmbeddings(parts, model.dim, model.hiddenMeanDim);
 }
 
-function concatWindowEmbeddings(parts: readonly WindowEmbeddings[], dim: number): WindowEmbeddings {
+function concatWindowEmbeddings(parts: readonly WindowEmbeddings[], dim: number, hiddenMeanDim: number): WindowEmbeddings {
   if (parts.length === 1) return parts[0];
   const total = parts.reduce((a, p) => a + p.vectors.length, 0);
   const data = new Float32Array(total * dim);
+  const hiddenMean = hiddenMeanDim > 0 ? new Float32Array(total * hiddenMeanDim) : null;
   const vectors: (Float32Array | null)[] = [];
   const skipped: { index: number; reason: SkipReason }[] = [];
   let o = 0;
   for (const p of parts) {
     data.set(p.data, o * dim);
+    if (hiddenMean && p.hiddenMean) hiddenMean.set(p.hiddenMean, o * hiddenMeanDim);
     p.vectors.forEach((v, j) => vectors.push(v ? data.subarray((o + j) * dim, (o + j + 1) * dim) : null));
     for (const s of p.skipped) skipped.push({ index: s.index + o, reason: s.reason });
     o += p.vectors.length;
   }
-  return { dim, data, vectors, skipped };
+  return { dim, data, hiddenMeanDim, hiddenMean, vectors, skipped };
 }
 
 /** The model half of embedWindows: embeddings from each window's mel spectrogram (null = too short). */
@@ -171,11 +173,13 @@ export async function embedWindowMels(
   config: EmbeddingConfig = DEFAULT_EMBEDDING_CONFIG,
 ): Promise<WindowEmbeddings> {
   const dim = model.dim;
+  const hdim = model.hiddenMeanDim;
   const P = model.partialFrames;
   const bands = model.melBands;
   const step = roundHalfEven(MEL.sampleRateHz / config.partialsPerSec / MEL.hopSamples);
   const count = mels.length;
   const data = new Float32Array(count * dim);
+  const hiddenMean = hdim > 0 ? new Float32Array(count * hdim) : null;
   const sums = new Float64Array(dim);
   const skipped: { index: number; reason: SkipReason }[] = [];
   const partsOk = new Int32Array(count);
@@ -202,11 +206,15 @@ export async function embedWindowMels(
       batch.forEach((job, j) => {
         input.set(job.mel.data.subarray(job.startFrame * bands, (job.startFrame + frames) * bands), j * frames * bands);
       });
-      const out = await model.embedMels(input, batch.length);
+      const { embeddings: out, hiddenMean: hout } = await model.embedMels(input, batch.length);
       batch.forEach((job, j) => {
         if (!rowIsFinite(out, j * dim, dim)) return;
         const row = job.window * dim;
         for (let d = 0; d < dim; d++) data[row + d] += out[j * dim + d];
+        if (hiddenMean && hout) {
+          const hrow = job.window * hdim;
+          for (let d = 0; d < hdim; d++) hiddenMean[hrow + d] += hout[j * hdim + d];
+        }
         partsOk[job.window]++;
       });
     }
@@ -223,12 +231,17 @@ export async function embedWindowMels(
       if (!l2NormalizeInPlace(sums)) reason = 'not-finite';
       else for (let d = 0; d < dim; d++) row[d] = sums[d];
     }
-    if (reason === null) vectors[i] = row;
-    else {
+    const hrow = hiddenMean?.subarray(i * hdim, (i + 1) * hdim);
+    if (reason === null) {
+      vectors[i] = row;
+      // The mean over the window's partials, like Resemblyzer's averaging of partial embeddings.
+      if (hrow) for (let d = 0; d < hdim; d++) hrow[d] /= partsOk[i];
+    } else {
       row.fill(0);
+      hrow?.fill(0);
       vectors[i] = null;
       skipped.push({ index: i, reason });
     }
   }
-  return { dim, data, vectors, skipped };
+  return { dim, data, hiddenMeanDim: hdim, hiddenMean, vectors, skipped };
 }

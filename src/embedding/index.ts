@@ -1,4 +1,4 @@
-export type { EmbeddingModel, EmbeddingWindow, WindowEmbeddings, SkipReason } from './types.js';
+export type { EmbeddingModel, EmbeddingWindow, EncoderOutput, WindowEmbeddings, SkipReason } from './types.js';
 export { DEFAULT_EMBEDDING_CONFIG, validateEmbeddingConfig, type EmbeddingConfig } from './config.js';
 export { OnnxVoiceEncoder, defaultVoiceEncoderPath, VOICE_ENCODER_MODEL_FILE, type VoiceEncoderOptions } from './onnxVoiceEncoder.js';
 export { embedUtterance, embedWindows, embedWindowMels, windowMels, windowSegments, type EmbedOptions } from './embed.js';

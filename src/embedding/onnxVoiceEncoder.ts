@@ -10,11 +10,12 @@ import { ModelError } from '../errors/index.js';
 import { VOICE_ENCODER_MEL_CONFIG } from '../features/melConfig.js';
 import type { MelConfig } from '../features/types.js';
 import { readOnnxMetadata } from './onnxMetadata.js';
-import type { EmbeddingModel } from './types.js';
+import type { EmbeddingModel, EncoderOutput } from './types.js';
 
 export const VOICE_ENCODER_MODEL_FILE = 'voice-encoder.onnx';
 const INPUT = 'mels';
 const OUTPUT = 'embedding';
+const HIDDEN_MEAN = 'hidden_mean';
 
 export function defaultVoiceEncoderPath(): string {
   // Same relative place from src/embedding (tsx, tests) and dist/embedding (built package).
@@ -46,6 +47,7 @@ function expectedMetadata(mel: Readonly<MelConfig>): Record<string, string> {
 
 export class OnnxVoiceEncoder implements EmbeddingModel {
   readonly dim: number;
+  readonly hiddenMeanDim: number;
   readonly partialFrames: number;
   readonly melBands: number;
   readonly modelPath: string;
@@ -57,6 +59,7 @@ export class OnnxVoiceEncoder implements EmbeddingModel {
     this.modelPath = modelPath;
     this.metadata = Object.freeze(metadata);
     this.dim = Number(metadata.embedding_dim);
+    this.hiddenMeanDim = session.outputNames.includes(HIDDEN_MEAN) ? Number(metadata.hidden_mean_dim) : 0;
     this.partialFrames = Number(metadata.partial_frames);
     this.melBands = Number(metadata.mel_bands);
   }
@@ -109,10 +112,14 @@ export class OnnxVoiceEncoder implements EmbeddingModel {
       await session.release();
       throw new ModelError('MODEL_MISMATCH', `${modelPath}: expected input "${INPUT}" and output "${OUTPUT}", received ${names}. Use the voice-encoder.onnx made by tools/convert_resemblyzer.py.`, modelPath);
     }
+    if (session.outputNames.includes(HIDDEN_MEAN) && !(Number.isInteger(Number(metadata.hidden_mean_dim)) && Number(metadata.hidden_mean_dim) > 0)) {
+      await session.release();
+      throw new ModelError('MODEL_MISMATCH', `${modelPath}: expected a positive integer metadata hidden_mean_dim for the output "${HIDDEN_MEAN}", received ${metadata.hidden_mean_dim ?? 'nothing'}. Use the voice-encoder.onnx made by tools/convert_resemblyzer.py.`, modelPath);
+    }
     return new OnnxVoiceEncoder(session, modelPath, metadata);
   }
 
-  async embedMels(mels: Float32Array, batch: number): Promise<Float32Array> {
+  async embedMels(mels: Float32Array, batch: number): Promise<EncoderOutput> {
     const session = this.session;
     if (session === null) throw new ModelError('MODEL_MISSING', `${this.modelPath}: expected a live session, received a disposed OnnxVoiceEncoder. Create a new one.`, this.modelPath);
     const perItem = mels.length / batch;
@@ -122,12 +129,14 @@ export class OnnxVoiceEncoder implements EmbeddingModel {
     }
     const input = new ort.Tensor('float32', mels, [batch, frames, this.melBands]);
     const result = await session.run({ [INPUT]: input });
-    const out = result[OUTPUT];
     try {
-      // Copy: the result's buffer belongs to onnxruntime and is released with the tensor.
-      return Float32Array.from(out.data as Float32Array);
+      // Copies: the results' buffers belong to onnxruntime and are released with the tensors.
+      return {
+        embeddings: Float32Array.from(result[OUTPUT].data as Float32Array),
+        hiddenMean: this.hiddenMeanDim > 0 ? Float32Array.from(result[HIDDEN_MEAN].data as Float32Array) : null,
+      };
     } finally {
-      out.dispose();
+      for (const t of Object.values(result)) t.dispose();
     }
   }
 

@@ -5,17 +5,24 @@
 export interface EmbeddingModel {
   /** Embedding size (256 for the GE2E voice encoder). */
   readonly dim: number;
+  /** Size of the second output, the mean LSTM states the sex classifier reads (512); 0 when the model has none. */
+  readonly hiddenMeanDim: number;
   /** Frames per partial utterance the model was trained on (160 = 1.6 s at hop 10 ms). */
   readonly partialFrames: number;
   /** Mel bands per frame the model expects (40). */
   readonly melBands: number;
   /**
    * @param mels row-major [batch x frames x melBands], every item the same number of frames
-   * @returns row-major [batch x dim]; each row L2-normalised by the model (may hold NaN for an
-   *          all-zero input: callers check)
    */
-  embedMels(mels: Float32Array, batch: number): Promise<Float32Array>;
+  embedMels(mels: Float32Array, batch: number): Promise<EncoderOutput>;
   dispose(): Promise<void>;
+}
+
+export interface EncoderOutput {
+  /** row-major [batch x dim]; each row L2-normalised by the model (may hold NaN for an all-zero input: callers check) */
+  embeddings: Float32Array;
+  /** row-major [batch x hiddenMeanDim], or null when the model has no such output */
+  hiddenMean: Float32Array | null;
 }
 
 /** A span of the input to embed, in seconds from the start of the samples given. */
@@ -31,6 +38,9 @@ export interface WindowEmbeddings {
   dim: number;
   /** row-major [windows x dim] */
   data: Float32Array;
+  hiddenMeanDim: number;
+  /** row-major [windows x hiddenMeanDim], the mean over a window's partials (zero rows where skipped); null when the model has none */
+  hiddenMean: Float32Array | null;
   /** view of row i, or null when window i has no usable embedding */
   vectors: (Float32Array | null)[];
   skipped: { index: number; reason: SkipReason }[];

@@ -5,6 +5,7 @@
  */
 import { clusterCentroids, clusterEmbeddings, toPldaSpace, type PldaFeatures } from '../clustering/index.js';
 import type { SpeakerProjection } from '../clustering/projection.js';
+import { ModelError } from '../errors/index.js';
 import type { SexClassifier } from '../sex/index.js';
 import type { PipelineConfig } from './config.js';
 import type { DiarizationDetails } from './engine.js';
@@ -73,6 +74,7 @@ export function assembleDiarization(
   }
 
   // 5. Sex per counted speaker; labels SPK01.. by decreasing speech.
+  const sexRows = sexInput(details, sex);
   const finalSpeech = speechByTurns(turns);
   const clusters = [...finalSpeech.entries()]
     .filter(([, secs]) => secs >= cfg.minSpeechSec)
@@ -83,7 +85,7 @@ export function assembleDiarization(
     rename.set(name, id);
     const rows: number[] = [];
     for (let i = 0; i < labels.length; i++) if (labels[i] === Number(name)) rows.push(i);
-    const decision = sex.classify(embeddings, rows);
+    const decision = sex.classify(sexRows, rows);
     return { id, sex: decision.sex, confidence: round(decision.confidence, 4), speechSec: round(secs, 3) };
   });
   const keptTurns = turns.filter((t) => rename.has(t.speaker)).map((t) => ({ ...t, speaker: rename.get(t.speaker)! }));
@@ -96,6 +98,19 @@ export function assembleDiarization(
 return { file, durationSec: round(durationSec, 3), speakers, turns: keptTurns, speechSecBySex, counts };
 }
 
+
+/** The encoder output the sex classifier was trained on. */
+function sexInput(details: DiarizationDetails, sex: SexClassifier): Float32Array {
+  if (sex.input === 'embedding') return details.embeddings;
+  if (details.hiddenMean === null || details.hiddenMeanDim !== sex.dim) {
+    throw new ModelError(
+      'MODEL_MISMATCH',
+      `The sex classifier reads the voice encoder's ${sex.dim}-d output hidden_mean, but the encoder gave ${details.hiddenMean === null ? 'none' : `${details.hiddenMeanDim}-d`}. ` +
+        'Use models/voice-encoder.onnx as made by tools/convert_resemblyzer.py with the sex classifier made by tools/train-models.ts.',
+    );
+  }
+  return details.hiddenMean;
+}
 
 function round(x: number, digits: number): number {
   const f = 10 ** digits;

@@ -21,7 +21,7 @@ import {
   type EmbeddingModel,
 } from '../embedding/index.js';
 import { FeatureWorker } from '../features/featureWorker.js';
-import { CountSpeakersError } from '../errors/index.js';
+import { CountSpeakersError, ModelError } from '../errors/index.js';
 import { createWasmBackend } from '../features/wasmBackend.js';
 import { tsFeatureBackend } from '../features/tsBackend.js';
 import type { FeatureBackend } from '../features/types.js';
@@ -64,6 +64,9 @@ export interface DiarizationDetails {
   embeddings: Float32Array;
   valid: Uint8Array;
   dim: number;
+  /** [windows x hiddenMeanDim], the encoder's mean LSTM states (what the sex classifier reads); null when it has none. */
+  hiddenMean: Float32Array | null;
+  hiddenMeanDim: number;
   durationSec: number;
 }
 
@@ -103,6 +106,16 @@ export class Engine {
     } catch (e) {
       if (!options.vad) await vad.dispose();
       throw e;
+    }
+    const sexDim = sex.input === 'hidden_mean' ? encoder.hiddenMeanDim : encoder.dim;
+    if (sexDim !== sex.dim) {
+      if (!options.vad) await vad.dispose();
+      if (!options.encoder) await encoder.dispose();
+      throw new ModelError(
+        'MODEL_MISMATCH',
+        `The sex classifier expects ${sex.dim}-d rows of the voice encoder's ${sex.input === 'hidden_mean' ? 'hidden_mean' : 'embedding'} output, received a model giving ${sexDim}. ` +
+          'Use the voice-encoder.onnx and sex-classifier.json shipped together in models/ (tools/convert_resemblyzer.py, tools/train-models.ts).',
+      );
     }
     return new Engine(vad, encoder, sex, projection, frontend, base, !options.vad && !options.encoder);
   }
@@ -152,12 +165,12 @@ export class Engine {
       const spooled = spool !== null && (await spool.seal());
       const reopen = () => (spooled ? Promise.resolve(spool.stream(first.info)) : openAudio(file));
       const windows = planWindows(regions, cfg.windowSec, cfg.hopSec, cfg.minWindowSec);
-      const { embeddings, valid, dim } = await this.embedInFile(reopen, windows, cfg, (f) =>
+      const { embeddings, valid, dim, hiddenMean, hiddenMeanDim } = await this.embedInFile(reopen, windows, cfg, (f) =>
         report('embedding', PROGRESS.vadEnd + f * (PROGRESS.embedEnd - PROGRESS.vadEnd)),
       );
 
       report('clustering', PROGRESS.embedEnd);
-      const details: DiarizationDetails = { regions, windows, embeddings, valid, dim, durationSec };
+      const details: DiarizationDetails = { regions, windows, embeddings, valid, dim, hiddenMean, hiddenMeanDim, durationSec };
       const diarization = assembleDiarization(file, details, cfg, this.sex, this.projection);
       report('done', 1);
       return { diarization, details };
@@ -198,11 +211,13 @@ export class Engine {
     windows: readonly PlannedWindow[],
     cfg: PipelineConfig,
     progress: (fraction: number) => void,
-  ): Promise<{ embeddings: Float32Array; valid: Uint8Array; dim: number }> {
+  ): Promise<Pick<DiarizationDetails, 'embeddings' | 'valid' | 'dim' | 'hiddenMean' | 'hiddenMeanDim'>> {
     const dim = this.encoder.dim;
+    const hiddenMeanDim = this.encoder.hiddenMeanDim;
     const embeddings = new Float32Array(windows.length * dim);
+    const hiddenMean = hiddenMeanDim > 0 ? new Float32Array(windows.length * hiddenMeanDim) : null;
     const valid = new Uint8Array(windows.length);
-    if (windows.length === 0) return { embeddings, valid, dim };
+    if (windows.length === 0) return { embeddings, valid, dim, hiddenMean, hiddenMeanDim };
     const ROUND = 256;
     // Also embed once this much audio is held: with sparse speech (a film's long silent or music
     // stretches) 256 windows can span an hour, and the buffer would hold all of it (bench:scale).
@@ -230,6 +245,7 @@ export class Engine {
       const job = mels.then(async (m) => {
         const r = await embedWindowMels(m, this.encoder, DEFAULT_EMBEDDING_CONFIG);
         embeddings.set(r.data, first * dim);
+        if (hiddenMean && r.hiddenMean) hiddenMean.set(r.hiddenMean, first * hiddenMeanDim);
         r.vectors.forEach((v, j) => (valid[first + j] = v ? 1 : 0));
         progress((first + m.length) / windows.length);
       });
@@ -277,7 +293,7 @@ export class Engine {
       await stream.close();
       await worker?.dispose();
     }
-    return { embeddings, valid, dim };
+    return { embeddings, valid, dim, hiddenMean, hiddenMeanDim };
   }
 }
 

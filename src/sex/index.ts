@@ -1,9 +1,10 @@
 /**
- * Sex stage: a speaker's window embeddings -> 'M' | 'F' with a confidence.
- * The classifier is a logistic regression over speaker embeddings, trained by
- * tools/train-sex.ts on LibriSpeech readers and AMI speakers (models/sex-classifier.json).
- * A speaker's decision averages the log-odds of its windows, so long speakers are
- * classified from many views, not one.
+ * Sex stage: a speaker's windows -> 'M' | 'F' with a confidence.
+ * The classifier is a logistic regression over one per-window output of the voice encoder
+ * (`input`: the speaker embedding, or the mean LSTM states `hidden_mean`, which keep the sex of
+ * a voice under noise far better), trained by tools/train-models.ts on LibriSpeech readers and
+ * AMI speakers (models/sex-classifier.json). A speaker's decision averages the log-odds of its
+ * windows, so long speakers are classified from many views, not one.
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -16,6 +17,9 @@ export interface SexModelFile {
   /** Positive class of the regression. */
   positive: 'F';
   embeddingModel: string;
+  /** Which encoder output the rows are (default 'embedding'). */
+  input?: SexInput;
+  /** Size of one input row. */
   embeddingDim: number;
   model: LogisticModel;
   trainedOn: Record<string, unknown>;
@@ -29,12 +33,16 @@ export interface SexDecision {
   probabilityF: number;
 }
 
+export type SexInput = 'embedding' | 'hidden_mean';
+
 export const DEFAULT_SEX_MODEL_URL = new URL('../../models/sex-classifier.json', import.meta.url);
 
 export class SexClassifier {
   readonly dim: number;
+  readonly input: SexInput;
   private constructor(private readonly file: SexModelFile) {
     this.dim = file.embeddingDim;
+    this.input = file.input ?? 'embedding';
   }
 
   static fromModel(file: SexModelFile): SexClassifier {
@@ -49,7 +57,7 @@ export class SexClassifier {
     } catch (cause) {
       throw new ModelError(
         'MODEL_MISSING',
-        `Sex classifier not found at ${p}: expected the JSON shipped in models/. Reinstall the package or run \`npx tsx tools/train-sex.ts\` to rebuild it.`,
+        `Sex classifier not found at ${p}: expected the JSON shipped in models/. Reinstall the package or run \`npx tsx tools/train-models.ts\` to rebuild it.`,
         p,
       );
     }
@@ -61,28 +69,29 @@ export class SexClassifier {
     }
     if (
       parsed.format !== 'count-speakers/sex-logistic@1' ||
+      (parsed.input !== undefined && parsed.input !== 'embedding' && parsed.input !== 'hidden_mean') ||
       !Array.isArray(parsed.model?.weights) ||
       parsed.model.weights.length !== parsed.embeddingDim
     ) {
       throw new ModelError(
         'MODEL_MISMATCH',
-        `Sex classifier ${p}: expected format count-speakers/sex-logistic@1 with ${parsed.embeddingDim} weights, received format ${String(parsed.format)}. Restore it from the repository or retrain with tools/train-sex.ts.`,
+        `Sex classifier ${p}: expected format count-speakers/sex-logistic@1, input embedding or hidden_mean, and ${parsed.embeddingDim} weights; received format ${String(parsed.format)}, input ${String(parsed.input)}, ${parsed.model?.weights?.length} weights. Restore it from the repository or retrain with tools/train-models.ts.`,
         p,
       );
     }
     return new SexClassifier(parsed);
   }
 
-  /** Log-odds of female for one embedding row. */
-  logitF(embeddings: Float32Array, row: number): number {
-    return logit(this.file.model, embeddings, row * this.dim);
+  /** Log-odds of female for one input row. */
+  logitF(features: Float32Array, row: number): number {
+    return logit(this.file.model, features, row * this.dim);
   }
 
-  /** Decide from the rows of `embeddings` listed in `rows` (a speaker's windows). */
-  classify(embeddings: Float32Array, rows: ArrayLike<number>): SexDecision {
+  /** Decide from the rows of `features` (the encoder output named by `input`) listed in `rows` (a speaker's windows). */
+  classify(features: Float32Array, rows: ArrayLike<number>): SexDecision {
     if (rows.length === 0) return { sex: 'M', confidence: 0.5, probabilityF: 0.5 };
     let sum = 0;
-    for (let i = 0; i < rows.length; i++) sum += this.logitF(embeddings, rows[i]);
+    for (let i = 0; i < rows.length; i++) sum += this.logitF(features, rows[i]);
     const pF = sigmoid(sum / rows.length);
     return pF >= 0.5 ? { sex: 'F', confidence: pF, probabilityF: pF } : { sex: 'M', confidence: 1 - pF, probabilityF: pF };
   }

@@ -4,20 +4,22 @@
  */
 import { describe, expect, it } from 'vitest';
 import { embedUtterance, embedWindows } from '../../src/embedding/embed.js';
-import type { EmbeddingModel } from '../../src/embedding/types.js';
+import type { EmbeddingModel, EncoderOutput } from '../../src/embedding/types.js';
 
-/** Embedding = [frames, mean mel, 1, 0...] normalised; records every call's shape. */
+/** Embedding = [frames, mean mel, 1, 0...] normalised, hidden mean = [frames, 1]; records every call's shape. */
 class RecordingModel implements EmbeddingModel {
   readonly dim = 4;
+  readonly hiddenMeanDim = 2;
   readonly partialFrames = 160;
   readonly melBands = 40;
   calls: { batch: number; frames: number }[] = [];
   nanWhen: (meanMel: number) => boolean = () => false;
 
-  async embedMels(mels: Float32Array, batch: number): Promise<Float32Array> {
+  async embedMels(mels: Float32Array, batch: number): Promise<EncoderOutput> {
     const frames = mels.length / batch / this.melBands;
     this.calls.push({ batch, frames });
     const out = new Float32Array(batch * this.dim);
+    const hiddenMean = new Float32Array(batch * this.hiddenMeanDim);
     for (let b = 0; b < batch; b++) {
       let s = 0;
       for (let i = 0; i < frames * this.melBands; i++) s += mels[b * frames * this.melBands + i];
@@ -25,8 +27,9 @@ class RecordingModel implements EmbeddingModel {
       const v = [frames, mean, 1, 0];
       const n = Math.hypot(...v);
       for (let d = 0; d < this.dim; d++) out[b * this.dim + d] = this.nanWhen(mean) ? NaN : v[d] / n;
+      hiddenMean.set([frames, 1], b * this.hiddenMeanDim);
     }
-    return out;
+    return { embeddings: out, hiddenMean };
   }
   async dispose(): Promise<void> {}
 }
@@ -77,6 +80,9 @@ describe('embedWindows', () => {
     expect(r.vectors[3]).toBeNull();
     expect(r.skipped).toEqual([{ index: 3, reason: 'too-short' }]);
     expect(Array.from(r.data.subarray(12, 16))).toEqual([0, 0, 0, 0]);
+    // Hidden means: the window's own frames, or the mean over its three 160-frame partials; zero when skipped.
+    expect(r.hiddenMeanDim).toBe(2);
+    expect(Array.from(r.hiddenMean!)).toEqual([151, 1, 151, 1, 160, 1, 0, 0]);
   });
 
   it('flags a window whose embedding is not finite, and never returns NaN', async () => {
@@ -89,6 +95,7 @@ describe('embedWindows', () => {
     expect(r.vectors[1]).toBeNull();
     expect(r.skipped).toEqual([{ index: 1, reason: 'not-finite' }]);
     expect(r.data.every((v) => Number.isFinite(v))).toBe(true);
+    expect(Array.from(r.hiddenMean!.subarray(2, 4))).toEqual([0, 0]);
   });
 
   it('clips windows past the end and batches many windows by batchSize', async () => {

@@ -17,6 +17,7 @@ describe('OnnxVoiceEncoder', () => {
     expect(enc.dim).toBe(256);
     expect(enc.partialFrames).toBe(160);
     expect(enc.melBands).toBe(40);
+    expect(enc.hiddenMeanDim).toBe(512);
     expect(enc.metadata.fft_size).toBe('400');
     expect(enc.metadata.license).toBe('Apache-2.0');
   });
@@ -26,12 +27,16 @@ describe('OnnxVoiceEncoder', () => {
       const batch = 3;
       const mels = new Float32Array(batch * frames * 40);
       for (let i = 0; i < mels.length; i++) mels[i] = ((i * 7919) % 101) / 10;
-      const out = await enc.embedMels(mels, batch);
+      const { embeddings: out, hiddenMean } = await enc.embedMels(mels, batch);
       expect(out.length).toBe(batch * 256);
+      expect(hiddenMean!.length).toBe(batch * 512);
       for (let b = 0; b < batch; b++) {
         const row = out.subarray(b * 256, (b + 1) * 256);
         expect(Math.hypot(...row)).toBeCloseTo(1, 5);
         expect(row.every((v) => v >= 0)).toBe(true); // ReLU before the norm
+        // Two L2-normalised halves: the mean states of LSTM layers 2 and 3.
+        expect(Math.hypot(...hiddenMean!.subarray(b * 512, b * 512 + 256))).toBeCloseTo(1, 5);
+        expect(Math.hypot(...hiddenMean!.subarray(b * 512 + 256, (b + 1) * 512))).toBeCloseTo(1, 5);
       }
     }
   });

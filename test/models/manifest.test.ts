@@ -40,7 +40,10 @@ describe('models/manifest.json', () => {
     expect(e).toMatchObject({
       sampleRateHz: 16000,
       inputs: [{ name: 'mels', type: 'float32', shape: ['batch', 'frames', 40] }],
-      outputs: [{ name: 'embedding', type: 'float32', shape: ['batch', 256] }],
+      outputs: [
+        { name: 'embedding', type: 'float32', shape: ['batch', 256] },
+        { name: 'hidden_mean', type: 'float32', shape: ['batch', 512] },
+      ],
       frontend: { window: 'hann', windowSamples: 400, hopSamples: 160, fftSize: 400, melBands: 40, fMinHz: 0, fMaxHz: 8000, scaling: 'power', norm: 'slaney', padMode: 'constant' },
       producedBy: 'tools/convert_resemblyzer.py',
       license: 'Apache-2.0',

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readAudio } from '../../src/audio/index.js';
 import { createEngine, type Engine } from '../../src/pipeline/index.js';
 import { ConfigError } from '../../src/errors/index.js';
+import { SexClassifier } from '../../src/sex/index.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const dataDir = process.env.COUNT_SPEAKERS_DATA ?? path.resolve(repoRoot, '../shared/data');
@@ -78,6 +79,7 @@ describe.skipIf(!hasData)('countSpeakers on real recordings', () => {
       const b = await engine.diarizeWithDetails(file);
       expect(a.details.embeddings.length).toBeGreaterThan(0);
       expect(Array.from(a.details.embeddings)).toEqual(Array.from(b.details.embeddings));
+      expect(Array.from(a.details.hiddenMean!)).toEqual(Array.from(b.details.hiddenMean!));
       expect(a.diarization).toEqual(b.diarization);
     } finally {
       await withWorker.dispose();
@@ -115,6 +117,25 @@ describe('options', () => {
     await expect(engine.diarize(file, { minSpeakers: 3, maxSpeakers: 2 })).rejects.toThrow(ConfigError);
     await expect(engine.diarize(file, { numSpeakers: 0 })).rejects.toThrow(/numSpeakers/);
     await expect(engine.diarize(file, { bogus: 1 } as never)).rejects.toThrow(/bogus/);
+  });
+
+  it('refuses a sex classifier whose input the voice encoder does not give, naming both', async () => {
+    const sex = SexClassifier.fromModel({
+      format: 'count-speakers/sex-logistic@1',
+      positive: 'F',
+      embeddingModel: 'voice-encoder.onnx',
+      input: 'hidden_mean',
+      embeddingDim: 256,
+      model: { mean: new Array(256).fill(0), std: new Array(256).fill(1), weights: new Array(256).fill(0), bias: 0 },
+      trainedOn: {},
+    });
+    await expect(createEngine({ sex })).rejects.toMatchObject({ code: 'MODEL_MISMATCH', message: expect.stringMatching(/256-d rows of the voice encoder's hidden_mean output, received a model giving 512/) });
+  });
+
+  it('the shipped sex classifier reads the encoder\'s hidden_mean output', () => {
+    const sex = SexClassifier.load();
+    expect(sex.input).toBe('hidden_mean');
+    expect(sex.dim).toBe(512);
   });
 
   it.skipIf(!hasData)('numSpeakers forces the count', async () => {

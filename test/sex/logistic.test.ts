@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SexClassifier, trainLogistic, sigmoid } from '../../src/sex/index.js';
 
@@ -43,5 +46,32 @@ describe('trainLogistic', () => {
     expect(d.probabilityF).toBeCloseTo(sigmoid(4 / 3), 6);
     expect(clf.classify(emb, [1]).sex).toBe('M');
     expect(clf.classify(emb, [1]).confidence).toBeCloseTo(1 - sigmoid(-1), 6);
+  });
+});
+
+describe('SexClassifier input', () => {
+  const file = (extra: Record<string, unknown>) =>
+    JSON.stringify({
+      format: 'count-speakers/sex-logistic@1',
+      positive: 'F',
+      embeddingModel: 'test',
+      embeddingDim: 2,
+      model: { mean: [0, 0], std: [1, 1], weights: [1, 0], bias: 0 },
+      trainedOn: {},
+      ...extra,
+    });
+  const write = (text: string) => {
+    const p = path.join(mkdtempSync(path.join(tmpdir(), 'cs-sex-')), 'sex.json');
+    writeFileSync(p, text);
+    return p;
+  };
+
+  it('reads the embedding unless the file names hidden_mean', () => {
+    expect(SexClassifier.load(write(file({}))).input).toBe('embedding');
+    expect(SexClassifier.load(write(file({ input: 'hidden_mean' }))).input).toBe('hidden_mean');
+  });
+
+  it('rejects an unknown input naming it and the fix', () => {
+    expect(() => SexClassifier.load(write(file({ input: 'pitch' })))).toThrow(/input embedding or hidden_mean.*received .*input pitch.*train-models\.ts/);
   });
 });

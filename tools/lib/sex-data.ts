@@ -14,6 +14,7 @@ import { planWindows } from '../../src/pipeline/reconstruction.js';
 import { DEFAULT_PIPELINE_CONFIG } from '../../src/pipeline/config.js';
 import { readerSplit, readLibriSpeakers, requireSharedData, type ReaderSplit } from './shared-data.js';
 import { addNoise, NOISE_KINDS } from './augment.js';
+import type { SexInput } from '../../src/sex/index.js';
 
 export interface SpeakerWindows {
   speaker: string;
@@ -23,11 +24,20 @@ export interface SpeakerWindows {
   split: ReaderSplit;
   /** Window embeddings of noise-augmented copies (same speaker), when asked for. */
   noisy?: Float32Array;
+  /** The same copies' hidden means. */
+  noisyHiddenMean?: Float32Array;
   noisyN?: number;
   speechSec: number;
   /** [n x dim] */
   embeddings: Float32Array;
+  /** [n x hiddenMeanDim]: the encoder's mean LSTM states of the same windows (empty when it has none) */
+  hiddenMean: Float32Array;
   n: number;
+}
+
+interface SpanRows {
+  embeddings: Float32Array[];
+  hiddenMean: Float32Array[];
 }
 
 const { windowSec, hopSec, minWindowSec } = DEFAULT_PIPELINE_CONFIG;
@@ -37,10 +47,17 @@ async function embedSpans(
   spans: Array<{ startSec: number; endSec: number }>,
   model: EmbeddingModel,
   frontend?: FeatureBackend,
-): Promise<Float32Array[]> {
+): Promise<SpanRows> {
   const windows = planWindows(spans, windowSec, hopSec, minWindowSec);
   const r = await embedWindows(samples, windows, model, frontend ? { frontend } : {});
-  return r.vectors.filter((v): v is Float32Array => v !== null).map((v) => Float32Array.from(v));
+  const out: SpanRows = { embeddings: [], hiddenMean: [] };
+  const h = r.hiddenMeanDim;
+  r.vectors.forEach((v, i) => {
+    if (v === null) return;
+    out.embeddings.push(Float32Array.from(v));
+    if (r.hiddenMean) out.hiddenMean.push(r.hiddenMean.slice(i * h, (i + 1) * h));
+  });
+  return out;
 }
 
 function pack(rows: Float32Array[], dim: number): Float32Array {
@@ -51,8 +68,11 @@ function pack(rows: Float32Array[], dim: number): Float32Array {
 
 export interface CollectOptions {
   frontend?: FeatureBackend;
-  /** Also embed copies of each train-split LibriSpeech utterance with white, pink and brown noise at 5-20 dB SNR. */
-  augment?: boolean;
+  /**
+   * Also embed copies of LibriSpeech utterances with white, pink and brown noise at 5-20 dB SNR:
+   * true = train-split readers only (training), 'all' = every reader (evaluation under noise).
+   */
+  augment?: boolean | 'all';
 }
 
 export async function collectSpeakerWindows(model: EmbeddingModel, options: CollectOptions = {}): Promise<SpeakerWindows[]> {
@@ -63,28 +83,32 @@ export async function collectSpeakerWindows(model: EmbeddingModel, options: Coll
     const whole = [{ startSec: 0, endSec: samples.length / 16000 }];
     const rows = await embedSpans(samples, whole, model, frontend);
     const split = readerSplit(r.speaker);
-    let noisy: Float32Array[] = [];
-    if (augment && split === 'train') {
+    const noisy: SpanRows = { embeddings: [], hiddenMean: [] };
+    if (augment === 'all' || (augment && split === 'train')) {
       for (const [k, kind] of NOISE_KINDS.entries()) {
         const seed = Number(r.speaker) * 31 + k;
         const snrDb = 5 + ((seed * 7919) % 1500) / 100;
-        noisy = noisy.concat(await embedSpans(addNoise(samples, kind, snrDb, seed), whole, model, frontend));
+        const copy = await embedSpans(addNoise(samples, kind, snrDb, seed), whole, model, frontend);
+        noisy.embeddings.push(...copy.embeddings);
+        noisy.hiddenMean.push(...copy.hiddenMean);
       }
     }
     out.push({
-      noisy: pack(noisy, model.dim),
-      noisyN: noisy.length,
+      noisy: pack(noisy.embeddings, model.dim),
+      noisyHiddenMean: pack(noisy.hiddenMean, model.hiddenMeanDim),
+      noisyN: noisy.embeddings.length,
       speaker: `libri-${r.speaker}`,
       source: 'librispeech',
       sex: r.sex,
       split,
       speechSec: samples.length / 16000,
-      embeddings: pack(rows, model.dim),
-      n: rows.length,
+      embeddings: pack(rows.embeddings, model.dim),
+      hiddenMean: pack(rows.hiddenMean, model.hiddenMeanDim),
+      n: rows.embeddings.length,
     });
   }
   const amiDir = requireSharedData('ami');
-  const bySpeaker = new Map<string, { rows: Float32Array[]; secs: number }>();
+  const bySpeaker = new Map<string, { rows: SpanRows; secs: number }>();
   for (const f of readdirSync(amiDir).filter((x) => x.endsWith('.rttm')).sort()) {
     const uri = f.replace(/\.rttm$/, '');
     const turns = [...parseRttm(readFileSync(path.join(amiDir, f), 'utf8'), f).turnsByUri.values()].flat();
@@ -110,8 +134,9 @@ export async function collectSpeakerWindows(model: EmbeddingModel, options: Coll
         spans.push(...pieces);
       }
       const rows = await embedSpans(samples, spans, model, frontend);
-      const entry = bySpeaker.get(spk) ?? { rows: [], secs: 0 };
-      entry.rows.push(...rows);
+      const entry = bySpeaker.get(spk) ?? { rows: { embeddings: [], hiddenMean: [] }, secs: 0 };
+      entry.rows.embeddings.push(...rows.embeddings);
+      entry.rows.hiddenMean.push(...rows.hiddenMean);
       entry.secs += mine.reduce((s, t) => s + t.endSec - t.startSec, 0);
       bySpeaker.set(spk, entry);
     }
@@ -125,18 +150,30 @@ export async function collectSpeakerWindows(model: EmbeddingModel, options: Coll
       sex: first,
       split: 'train',
       speechSec: e.secs,
-      embeddings: pack(e.rows, model.dim),
-      n: e.rows.length,
+      embeddings: pack(e.rows.embeddings, model.dim),
+      hiddenMean: pack(e.rows.hiddenMean, model.hiddenMeanDim),
+      n: e.rows.embeddings.length,
     });
   }
   return out;
 }
 
+/** A speaker's rows of the given encoder output (clean windows, or their noisy copies). */
+export function sexFeatures(s: SpeakerWindows, input: SexInput, noisy = false): Float32Array {
+  if (noisy) return (input === 'hidden_mean' ? s.noisyHiddenMean : s.noisy) ?? new Float32Array(0);
+  return input === 'hidden_mean' ? s.hiddenMean : s.embeddings;
+}
+
 /**
- * Stack speakers' window embeddings into one training matrix with labels 1 = female.
- * `withNoisy` adds each speaker's noise-augmented copies.
+ * Stack speakers' windows (rows of the encoder output `input`, `dim` wide) into one training
+ * matrix with labels 1 = female. `withNoisy` adds each speaker's noise-augmented copies.
  */
-export function stackSexRows(speakers: readonly SpeakerWindows[], dim: number, withNoisy: boolean): { rows: Float32Array; y: Uint8Array; n: number } {
+export function stackSexRows(
+  speakers: readonly SpeakerWindows[],
+  dim: number,
+  withNoisy: boolean,
+  input: SexInput = 'embedding',
+): { rows: Float32Array; y: Uint8Array; n: number } {
   const n = speakers.reduce((a, s) => a + s.n + (withNoisy ? (s.noisyN ?? 0) : 0), 0);
   const rows = new Float32Array(n * dim);
   const y = new Uint8Array(n);
@@ -147,8 +184,8 @@ export function stackSexRows(speakers: readonly SpeakerWindows[], dim: number, w
     o += count;
   };
   for (const s of speakers) {
-    put(s.embeddings, s.n, s.sex === 'F');
-    if (withNoisy && s.noisy && s.noisyN) put(s.noisy, s.noisyN, s.sex === 'F');
+    put(sexFeatures(s, input), s.n, s.sex === 'F');
+    if (withNoisy && s.noisyN) put(sexFeatures(s, input, true), s.noisyN, s.sex === 'F');
   }
   return { rows, y, n };
 }
