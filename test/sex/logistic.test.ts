@@ -2,7 +2,17 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { SexClassifier, trainLogistic, sigmoid } from '../../src/sex/index.js';
+import { SexClassifier, trainLogistic, sigmoid, type SexModelFile } from '../../src/sex/index.js';
+
+/** Log-odds of female = the first input value. */
+const TINY_MODEL: SexModelFile = {
+  format: 'count-speakers/sex-logistic@1',
+  positive: 'F',
+  embeddingModel: 'test',
+  embeddingDim: 2,
+  model: { mean: [0, 0], std: [1, 1], weights: [1, 0], bias: 0 },
+  trainedOn: {},
+};
 
 describe('trainLogistic', () => {
   it('separates two shifted Gaussian classes and recovers a calibrated probability', () => {
@@ -32,14 +42,7 @@ describe('trainLogistic', () => {
   });
 
   it('classifies a speaker by the mean log-odds of its windows', () => {
-    const clf = SexClassifier.fromModel({
-      format: 'count-speakers/sex-logistic@1',
-      positive: 'F',
-      embeddingModel: 'test',
-      embeddingDim: 2,
-      model: { mean: [0, 0], std: [1, 1], weights: [1, 0], bias: 0 },
-      trainedOn: {},
-    });
+    const clf = SexClassifier.fromModel(TINY_MODEL);
     const emb = new Float32Array([2, 0, -1, 0, 3, 0]);
     const d = clf.classify(emb, [0, 1, 2]);
     expect(d.sex).toBe('F');
@@ -50,16 +53,7 @@ describe('trainLogistic', () => {
 });
 
 describe('SexClassifier input', () => {
-  const file = (extra: Record<string, unknown>) =>
-    JSON.stringify({
-      format: 'count-speakers/sex-logistic@1',
-      positive: 'F',
-      embeddingModel: 'test',
-      embeddingDim: 2,
-      model: { mean: [0, 0], std: [1, 1], weights: [1, 0], bias: 0 },
-      trainedOn: {},
-      ...extra,
-    });
+  const file = (extra: Record<string, unknown>) => JSON.stringify({ ...TINY_MODEL, ...extra });
   const write = (text: string) => {
     const p = path.join(mkdtempSync(path.join(tmpdir(), 'cs-sex-')), 'sex.json');
     writeFileSync(p, text);
