@@ -43,8 +43,10 @@ function crossValidate(speakers: SpeakerWindows[], dim: number, l2: number): { c
   for (let f = 0; f < folds; f++) {
     const train = speakers.filter((s) => fnv1a32(s.speaker) % folds !== f);
     const test = speakers.filter((s) => fnv1a32(s.speaker) % folds === f);
-    // --augment trains on the train-split readers' noisy copies too (never a held-out speaker's).
-    const { rows, y, n } = stackSexRows(train.map((s) => (augment && s.split === 'train' ? s : { ...s, noisyN: 0 })), dim, augment, input);
+    // --augment trains on the train-split readers' noisy copies too; with --noisy every reader
+    // has copies, and the others' must stay out of training.
+    const withCopies = augment ? train.map((s) => (s.split === 'train' ? s : { ...s, noisyN: 0 })) : train;
+    const { rows, y, n } = stackSexRows(withCopies, dim, augment, input);
     const model = trainLogistic(rows, n, dim, y, { l2, iterations: 30 });
     for (const s of test) {
       clean.set(s.speaker, decide(model, sexFeatures(s, input), s.n) === s.sex);

@@ -93,15 +93,19 @@ function activity(x: Float32Array): Array<[number, number]> {
     .map(([s, t]) => [s * FRAME, Math.min(x.length, t * FRAME)]);
 }
 
+/** The quietest frame within `radius` frames of `target` (the first and last frames excluded). */
+function quietestFrameNear(e: Float64Array, target: number, radius: number): number {
+  let best = target;
+  for (let f = Math.max(1, target - radius); f < Math.min(e.length - 1, target + radius); f++) if (e[f] < e[best]) best = f;
+  return best;
+}
+
 /** Cut an utterance into `parts` pieces at the quietest 30 ms frame near each even split point. */
 function cutAtPauses(x: Float32Array, parts: number): Float32Array[] {
   const e = frameEnergiesDb(x);
   const cuts = [0];
   for (let p = 1; p < parts; p++) {
-    const target = Math.floor((e.length * p) / parts);
-    let best = target;
-    for (let f = Math.max(1, target - 25); f < Math.min(e.length - 1, target + 25); f++) if (e[f] < e[best]) best = f;
-    cuts.push(best * FRAME + FRAME / 2);
+    cuts.push(quietestFrameNear(e, Math.floor((e.length * p) / parts), 25) * FRAME + FRAME / 2);
   }
   cuts.push(x.length);
   const out: Float32Array[] = [];
@@ -113,10 +117,7 @@ function cutAtPauses(x: Float32Array, parts: number): Float32Array[] {
 function cutNear(x: Float32Array, samples: number): Float32Array {
   if (samples >= x.length) return x;
   const e = frameEnergiesDb(x);
-  const target = Math.min(e.length - 1, Math.floor(samples / FRAME));
-  let best = target;
-  for (let f = Math.max(1, target - 10); f < Math.min(e.length - 1, target + 10); f++) if (e[f] < e[best]) best = f;
-  return x.subarray(0, best * FRAME + FRAME / 2);
+  return x.subarray(0, quietestFrameNear(e, Math.min(e.length - 1, Math.floor(samples / FRAME)), 10) * FRAME + FRAME / 2);
 }
 
 function trim(x: Float32Array): Float32Array {

@@ -5,7 +5,6 @@
  */
 import { clusterCentroids, clusterEmbeddings, toPldaSpace, type PldaFeatures } from '../clustering/index.js';
 import type { SpeakerProjection } from '../clustering/projection.js';
-import { ModelError } from '../errors/index.js';
 import type { SexClassifier } from '../sex/index.js';
 import type { PipelineConfig } from './config.js';
 import type { DiarizationDetails } from './engine.js';
@@ -99,17 +98,10 @@ return { file, durationSec: round(durationSec, 3), speakers, turns: keptTurns, s
 }
 
 
-/** The encoder output the sex classifier was trained on. */
+/** The encoder output the sex classifier was trained on (details from tools may lack it). */
 function sexInput(details: DiarizationDetails, sex: SexClassifier): Float32Array {
-  if (sex.input === 'embedding') return details.embeddings;
-  if (details.hiddenMean === null || details.hiddenMeanDim !== sex.dim) {
-    throw new ModelError(
-      'MODEL_MISMATCH',
-      `The sex classifier reads the voice encoder's ${sex.dim}-d output hidden_mean, but the encoder gave ${details.hiddenMean === null ? 'none' : `${details.hiddenMeanDim}-d`}. ` +
-        'Use models/voice-encoder.onnx as made by tools/convert_resemblyzer.py with the sex classifier made by tools/train-models.ts.',
-    );
-  }
-  return details.hiddenMean;
+  sex.requireInput({ dim: details.dim, hiddenMeanDim: details.hiddenMean ? details.hiddenMeanDim : 0 });
+  return sex.input === 'hidden_mean' ? details.hiddenMean! : details.embeddings;
 }
 
 function round(x: number, digits: number): number {

@@ -21,7 +21,7 @@ import {
   type EmbeddingModel,
 } from '../embedding/index.js';
 import { FeatureWorker } from '../features/featureWorker.js';
-import { CountSpeakersError, ModelError } from '../errors/index.js';
+import { CountSpeakersError } from '../errors/index.js';
 import { createWasmBackend } from '../features/wasmBackend.js';
 import { tsFeatureBackend } from '../features/tsBackend.js';
 import type { FeatureBackend } from '../features/types.js';
@@ -107,15 +107,12 @@ export class Engine {
       if (!options.vad) await vad.dispose();
       throw e;
     }
-    const sexDim = sex.input === 'hidden_mean' ? encoder.hiddenMeanDim : encoder.dim;
-    if (sexDim !== sex.dim) {
+    try {
+      sex.requireInput(encoder);
+    } catch (e) {
       if (!options.vad) await vad.dispose();
       if (!options.encoder) await encoder.dispose();
-      throw new ModelError(
-        'MODEL_MISMATCH',
-        `The sex classifier expects ${sex.dim}-d rows of the voice encoder's ${sex.input === 'hidden_mean' ? 'hidden_mean' : 'embedding'} output, received a model giving ${sexDim}. ` +
-          'Use the voice-encoder.onnx and sex-classifier.json shipped together in models/ (tools/convert_resemblyzer.py, tools/train-models.ts).',
-      );
+      throw e;
     }
     return new Engine(vad, encoder, sex, projection, frontend, base, !options.vad && !options.encoder);
   }

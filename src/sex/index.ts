@@ -82,6 +82,20 @@ export class SexClassifier {
     return new SexClassifier(parsed);
   }
 
+  /**
+   * Check that an encoder gives the rows this classifier reads (`hiddenMeanDim` 0 = no such
+   * output); throws MODEL_MISMATCH naming both sides and the fix.
+   */
+  requireInput(encoder: { dim: number; hiddenMeanDim: number }): void {
+    const given = this.input === 'hidden_mean' ? encoder.hiddenMeanDim : encoder.dim;
+    if (given === this.dim) return;
+    throw new ModelError(
+      'MODEL_MISMATCH',
+      `The sex classifier expects ${this.dim}-d rows of the voice encoder's ${this.input} output, received ${given === 0 ? 'no such output' : `a model giving ${given}`}. ` +
+        'Use the voice-encoder.onnx and sex-classifier.json shipped together in models/ (tools/convert_resemblyzer.py, tools/train-models.ts).',
+    );
+  }
+
   /** Log-odds of female for one input row. */
   logitF(features: Float32Array, row: number): number {
     return logit(this.file.model, features, row * this.dim);

@@ -65,6 +65,15 @@ describe('SexClassifier input', () => {
     expect(SexClassifier.load(write(file({ input: 'hidden_mean' }))).input).toBe('hidden_mean');
   });
 
+  it('checks an encoder gives the rows it reads, naming both sides', () => {
+    const onHidden = SexClassifier.fromModel({ ...TINY_MODEL, input: 'hidden_mean' });
+    expect(() => onHidden.requireInput({ dim: 256, hiddenMeanDim: 2 })).not.toThrow();
+    expect(() => onHidden.requireInput({ dim: 2, hiddenMeanDim: 0 })).toThrow(/2-d rows of the voice encoder's hidden_mean output, received no such output/);
+    expect(() => SexClassifier.fromModel(TINY_MODEL).requireInput({ dim: 256, hiddenMeanDim: 512 })).toThrow(
+      expect.objectContaining({ code: 'MODEL_MISMATCH', message: expect.stringMatching(/embedding output, received a model giving 256/) }),
+    );
+  });
+
   it('rejects an unknown input naming it and the fix', () => {
     expect(() => SexClassifier.load(write(file({ input: 'pitch' })))).toThrow(/input embedding or hidden_mean.*received .*input pitch.*train-models\.ts/);
   });
