@@ -6,6 +6,9 @@
  *
  * --set calib uses only the calibration readers; --set test only the held-out test readers
  * (tools/lib/shared-data.ts: readerSplit), so evaluation never hears a training or calibration voice.
+ * --set train (the training readers, for tools/train-models.ts) puts synthetic music
+ * (tools/lib/augment.ts: makeMusic) and brown noise in place of the MUSAN beds unless
+ * --beds musan, so training never hears the benchmark's beds.
  * Each file: 1-5 speakers, each reader's utterance cut at low-energy points into 2-4 turns,
  * pauses of 0.2-1.2 s, about 15 % of turn changes overlapping by 0.2-0.8 s, a bed of real
  * music or noise (MUSAN excerpts in ina/musanmix.wav) or synthetic noise at 12-25 dB below
@@ -15,13 +18,14 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { makeMusic, makeNoise } from './lib/augment.js';
 import { mulberry32 } from './lib/rng.js';
 import { readerSplit, readLibriSpeakers, readWav16k, requireSharedData, wavFloat32Bytes } from './lib/shared-data.js';
 
 const SR = 16000;
 
 interface Args {
-  set: 'calib' | 'test';
+  set: 'calib' | 'test' | 'train';
   count: number;
   out: string;
   seed: number;
@@ -29,11 +33,18 @@ interface Args {
   maxSpeakers: number;
   /** Share of speakers cut to 2.5-4.5 s of their utterance (minor characters); 0 keeps whole utterances. */
   shortShare: number;
+  /**
+   * 'musan': the real music and noise of ina/musanmix.wav (calib and test sets);
+   * 'synthetic': synthetic music and brown noise in their place (default for --set train, so that models
+   * trained on these conversations never hear the beds of the held-out benchmark).
+   */
+  beds: 'musan' | 'synthetic';
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { set: 'test', count: 40, out: 'bench/results/sim-test', seed: 1, minSpeakers: 1, maxSpeakers: 5, shortShare: 0 };
+  const a: Args = { set: 'test', count: 40, out: 'bench/results/sim-test', seed: 1, minSpeakers: 1, maxSpeakers: 5, shortShare: 0, beds: 'musan' };
   let outGiven = false;
+  let bedsGiven = false;
   for (let i = 0; i < argv.length; i++) {
     const k = argv[i];
     const v = argv[i + 1];
@@ -44,10 +55,13 @@ function parseArgs(argv: string[]): Args {
     else if (k === '--min-speakers') (a.minSpeakers = Number(v)), i++;
     else if (k === '--max-speakers') (a.maxSpeakers = Number(v)), i++;
     else if (k === '--short-share') (a.shortShare = Number(v)), i++;
+    else if (k === '--beds') (a.beds = v as Args['beds']), (bedsGiven = true), i++;
     else throw new Error(`unknown argument ${k}`);
   }
   if (!outGiven) a.out = `bench/results/sim-${a.set}`;
-  if (a.set !== 'calib' && a.set !== 'test') throw new Error(`--set must be calib or test, received ${a.set}`);
+  if (!bedsGiven && a.set === 'train') a.beds = 'synthetic';
+  if (a.beds !== 'musan' && a.beds !== 'synthetic') throw new Error(`--beds must be musan or synthetic, received ${a.beds}`);
+  if (a.set !== 'calib' && a.set !== 'test' && a.set !== 'train') throw new Error(`--set must be calib, test or train, received ${a.set}`);
   if (!(a.shortShare >= 0 && a.shortShare <= 1)) throw new Error(`--short-share must be a share in 0..1, received ${a.shortShare}`);
   return a;
 }
@@ -134,14 +148,19 @@ function rms(x: Float32Array): number {
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
-  const rand = mulberry32(args.seed * 7919 + (args.set === 'test' ? 1 : 2));
+  const rand = mulberry32(args.seed * 7919 + (args.set === 'test' ? 1 : args.set === 'calib' ? 2 : 3));
   const readers = readLibriSpeakers().filter((r) => readerSplit(r.speaker) === args.set);
   const ina = requireSharedData('ina');
   const musan = readWav16k(path.join(ina, 'musanmix.wav'));
-  const beds: Record<string, Float32Array> = {
+  const musanBeds: Record<string, Float32Array> = {
     music: musan.subarray(0, Math.floor(22.4 * SR)),
     noise: musan.subarray(Math.floor(29.2 * SR), Math.floor(55.5 * SR)),
   };
+  // Same lengths, so the random draws (and every other choice) stay those of the musan beds.
+  const beds: Record<string, Float32Array> =
+    args.beds === 'musan'
+      ? musanBeds
+      : { music: makeMusic(musanBeds.music.length, 1), noise: makeNoise(musanBeds.noise.length, 'brown', 2) };
   // Each reader's utterance, trimmed of leading and trailing silence, read once.
   const trimmed = new Map<string, Float32Array>();
   for (const r of readers) trimmed.set(r.file, trim(readWav16k(r.file)));

@@ -4,7 +4,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { REPO_ROOT } from './shared-data.js';
 
-export function recordTrainedModel(key: string, file: string, facts: Record<string, unknown>): void {
+export function recordTrainedModel(key: string, file: string, facts: Record<string, unknown>, extraData: string[] = []): void {
   const manifestPath = path.join(REPO_ROOT, 'models/manifest.json');
   const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { models: Record<string, unknown> };
   const bytes = readFileSync(path.join(REPO_ROOT, 'models', file));
@@ -17,6 +17,7 @@ export function recordTrainedModel(key: string, file: string, facts: Record<stri
       data: [
         'LibriSpeech train-clean-100 readers in ../shared/data/librispeech (CC BY 4.0), train split only',
         'AMI Meeting Corpus excerpts in ../shared/data/ami (CC BY 4.0)',
+        ...extraData,
       ],
       features: 'window embeddings of models/voice-encoder.onnx (1.6 s windows, hop 0.8 s)',
     },
