@@ -30,7 +30,11 @@ export interface ClusteringConfig {
    * blocks' clusters are then joined by average linkage at `linkThreshold`.
    */
   blockWindows: number;
-  /** Average cosine distance under which clusters of different blocks are one speaker. */
+  /**
+   * Average cosine distance under which clusters of different blocks are one speaker.
+   * Calibrated by tools/calibrate-films.ts on 15 10-min films of 2-6 calibration readers: 0.65
+   * got 10 right, against 5 at 0.6, 8 at 0.7 and 9 at 0.75.
+   */
   linkThreshold: number;
   /** At most this many AHC clusters go to PLDA merging (bounds its m^2 memory). */
   maxInitClusters: number;
@@ -47,7 +51,7 @@ export const DEFAULT_CLUSTERING_CONFIG: Readonly<ClusteringConfig> = Object.free
   llrThreshold: -10,
   statScale: 0.5,
   blockWindows: 150,
-  linkThreshold: 0.6,
+  linkThreshold: 0.65,
   maxInitClusters: 400,
   numSpeakers: 0,
   minSpeakers: 1,
