@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { once } from 'node:events';
 import { openAudio } from '../src/audio/index.js';
+import { pcm16WavHeader } from './lib/conversation.js';
 
 function arg(name: string, dflt: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -21,28 +22,11 @@ const rate = arg('rate', 48000);
 const channels = arg('channels', 2);
 const keep = process.argv.includes('--keep');
 
-function header(dataBytes: number): Buffer {
-  const h = Buffer.alloc(44);
-  h.write('RIFF', 0, 'ascii');
-  h.writeUInt32LE(Math.min(0xffffffff, dataBytes + 36), 4);
-  h.write('WAVEfmt ', 8, 'ascii');
-  h.writeUInt32LE(16, 16);
-  h.writeUInt16LE(1, 20);
-  h.writeUInt16LE(channels, 22);
-  h.writeUInt32LE(rate, 24);
-  h.writeUInt32LE(rate * channels * 2, 28);
-  h.writeUInt16LE(channels * 2, 32);
-  h.writeUInt16LE(16, 34);
-  h.write('data', 36, 'ascii');
-  h.writeUInt32LE(dataBytes, 40);
-  return h;
-}
-
 async function writeWav(file: string): Promise<number> {
   const seconds = minutes * 60;
   const dataBytes = seconds * rate * channels * 2;
   const out = createWriteStream(file);
-  out.write(header(dataBytes));
+  out.write(pcm16WavHeader(dataBytes, rate, channels));
   // One second of a 220 Hz tone with a slow level change, different per second (cheap to make).
   const block = Buffer.alloc(rate * channels * 2);
   for (let s = 0; s < seconds; s++) {

@@ -5,6 +5,24 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { mulberry32 as rng } from '../../tools/lib/rng.js';
 
+/** The 44-byte header of a 16-bit PCM WAV (the RIFF size saturates above 4 GB). */
+export function pcm16WavHeader(dataBytes: number, rateHz: number, channels: number): Buffer {
+  const h = Buffer.alloc(44);
+  h.write('RIFF', 0, 'ascii');
+  h.writeUInt32LE(Math.min(0xffffffff, dataBytes + 36), 4);
+  h.write('WAVEfmt ', 8, 'ascii');
+  h.writeUInt32LE(16, 16);
+  h.writeUInt16LE(1, 20);
+  h.writeUInt16LE(channels, 22);
+  h.writeUInt32LE(rateHz, 24);
+  h.writeUInt32LE(rateHz * channels * 2, 28);
+  h.writeUInt16LE(channels * 2, 32);
+  h.writeUInt16LE(16, 34);
+  h.write('data', 36, 'ascii');
+  h.writeUInt32LE(Math.min(0xffffffff, dataBytes), 40);
+  return h;
+}
+
 export interface Voice {
   id: string;
   sex: 'M' | 'F';
@@ -27,20 +45,7 @@ export function writeConversation(
 ): void {
   const frames = Math.round(seconds * rateHz);
   const dataBytes = frames * channels * 2;
-  const header = Buffer.alloc(44);
-  header.write('RIFF', 0);
-  header.writeUInt32LE(36 + dataBytes, 4);
-  header.write('WAVE', 8);
-  header.write('fmt ', 12);
-  header.writeUInt32LE(16, 16);
-  header.writeUInt16LE(1, 20);
-  header.writeUInt16LE(channels, 22);
-  header.writeUInt32LE(rateHz, 24);
-  header.writeUInt32LE(rateHz * channels * 2, 28);
-  header.writeUInt16LE(channels * 2, 32);
-  header.writeUInt16LE(16, 34);
-  header.write('data', 36);
-  header.writeUInt32LE(dataBytes, 40);
+  const header = pcm16WavHeader(dataBytes, rateHz, channels);
   const fd = openSync(file, 'w');
   const r = rng(seed);
   try {
