@@ -29,7 +29,7 @@ import { collectSpeakerWindows, stackSexRows, type SpeakerWindows } from './lib/
 import { SEX_INPUT, SEX_L2 } from './lib/sex-hparams.js';
 import { REPO_ROOT } from './lib/shared-data.js';
 import { recordTrainedModel } from './lib/manifest.js';
-import { collectSimWindows } from './lib/sim-windows.js';
+import { collectSimWindows, type SimWindows } from './lib/sim-windows.js';
 import { createEngine } from '../src/pipeline/index.js';
 
 const argv = process.argv.slice(2);
@@ -141,7 +141,10 @@ export function trainLda(classes: Float32Array[][], dim: number, outDim: number,
 }
 
 function recordBoth(): void {
-  const ldaDim = (JSON.parse(readFileSync(path.join(REPO_ROOT, 'models/speaker-lda.json'), 'utf8')) as SpeakerProjectionFile).outputDim;
+  // From the written file, so that --manifest-only describes the shipped model too.
+  const lda = JSON.parse(readFileSync(path.join(REPO_ROOT, 'models/speaker-lda.json'), 'utf8')) as SpeakerProjectionFile;
+  const ldaDim = lda.outputDim;
+  const simFiles = (lda.trainedOn.simulatedConversations as { files: number } | undefined)?.files ?? 0;
   recordTrainedModel('speaker-lda', 'speaker-lda.json', {
     format: 'count-speakers/lda@2',
     inputs: [{ name: 'embedding', type: 'float32', shape: ['n', 256] }],
@@ -151,7 +154,7 @@ function recordBoth(): void {
     ],
     sampleRateHz: 16000,
   }, [
-    'the engine\'s windows of 600 simulated conversations of the same train readers (tools/simulate-conversations.ts --set train: synthetic music and brown noise beds, not the benchmark\'s MUSAN clips)',
+    `the engine's windows of ${simFiles} simulated conversations of the same train readers (tools/simulate-conversations.ts --set train: synthetic music and brown noise beds, not the benchmark's MUSAN clips)`,
   ]);
   recordTrainedModel('sex-classifier', 'sex-classifier.json', {
     format: 'count-speakers/sex-logistic@1',
@@ -170,14 +173,14 @@ const model = await OnnxVoiceEncoder.create({ threads: 2 });
 try {
   const speakers = (await collectSpeakerWindows(model, { augment: true })).filter((s) => s.split === 'train' && s.n > 0);
   const dim = model.dim;
-  const engine = await createEngine({ threads: 2 });
-  const sim = await (async () => {
-    try {
-      return await collectSimWindows(engine, SIM_DIR, { onFile: (k, n) => void (k % 100 === 0 && process.stderr.write(`simulated conversations: ${k}/${n}\n`)) });
-    } finally {
-      await engine.dispose();
-    }
-  })();
+  // The engine borrows this encoder (one ONNX session); its dispose leaves the encoder alone.
+  const engine = await createEngine({ threads: 2, encoder: model });
+  let sim: SimWindows;
+  try {
+    sim = await collectSimWindows(engine, SIM_DIR, { onFile: (k, n) => void (k % 100 === 0 && process.stderr.write(`simulated conversations: ${k}/${n}\n`)) });
+  } finally {
+    await engine.dispose();
+  }
   const classes = speakers.map((s) => speakerRows(s, dim).concat(sim.bySpeaker.get(s.speaker) ?? []));
   const windows = classes.reduce((a, c) => a + c.length, 0);
   const summary = {
@@ -195,7 +198,14 @@ try {
   const lda = trainLda(classes, dim, ldaDim, SHRINKAGE);
   lda.trainedOn = {
     ...summary,
-    simulatedConversations: { files: sim.files, windows: sim.windows, pureWindows: sim.kept, purity: 0.9, producedBy: 'tools/simulate-conversations.ts --set train --count 600', beds: 'synthetic music (makeMusic), brown noise, white noise or none' },
+    simulatedConversations: {
+      files: sim.files,
+      windows: sim.windows,
+      pureWindows: sim.kept,
+      purity: sim.purity,
+      producedBy: `tools/simulate-conversations.ts --set train --count ${sim.files}`,
+      beds: 'synthetic music (makeMusic), brown noise, white noise or none',
+    },
     shrinkage: SHRINKAGE,
   };
   writeFileSync(path.join(REPO_ROOT, 'models/speaker-lda.json'), JSON.stringify(lda) + '\n');

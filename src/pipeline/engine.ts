@@ -79,7 +79,8 @@ export class Engine {
     private readonly projection: SpeakerProjection,
     private readonly frontend: FeatureBackend,
     private readonly base: PipelineOverrides,
-    private readonly owned: boolean,
+    /** Which models the engine created (and so disposes); models passed in belong to the caller. */
+    private readonly owns: { vad: boolean; encoder: boolean },
   ) {}
 
   /** Load the models once; reuse the engine for many files; dispose() at the end. */
@@ -114,16 +115,14 @@ export class Engine {
       if (!options.encoder) await encoder.dispose();
       throw e;
     }
-    return new Engine(vad, encoder, sex, projection, frontend, base, !options.vad && !options.encoder);
+    return new Engine(vad, encoder, sex, projection, frontend, base, { vad: !options.vad, encoder: !options.encoder });
   }
 
   async dispose(): Promise<void> {
     if (this.disposed) return;
     this.disposed = true;
-    if (this.owned) {
-      await this.vad.dispose();
-      await this.encoder.dispose();
-    }
+    if (this.owns.vad) await this.vad.dispose();
+    if (this.owns.encoder) await this.encoder.dispose();
     this.frontend.dispose?.();
   }
 

@@ -7,11 +7,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import wavefile from 'wavefile';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { readAudio } from '../../src/audio/index.js';
 import { createEngine, type Engine } from '../../src/pipeline/index.js';
 import { ConfigError } from '../../src/errors/index.js';
 import { SexClassifier } from '../../src/sex/index.js';
+import { OnnxVoiceEncoder } from '../../src/embedding/index.js';
+import { SileroVad } from '../../src/vad/index.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const dataDir = process.env.COUNT_SPEAKERS_DATA ?? path.resolve(repoRoot, '../shared/data');
@@ -130,6 +132,31 @@ describe('options', () => {
       trainedOn: {},
     });
     await expect(createEngine({ sex })).rejects.toMatchObject({ code: 'MODEL_MISMATCH', message: expect.stringMatching(/256-d rows of the voice encoder's hidden_mean output, received a model giving 512/) });
+  });
+
+  it('disposes only the models it created: a model passed in stays usable', async () => {
+    const encoder = await OnnxVoiceEncoder.create({ threads: 1 });
+    const vad = await SileroVad.create();
+    try {
+      const encoderDispose = vi.spyOn(encoder, 'dispose');
+      const vadDispose = vi.spyOn(vad, 'dispose');
+      // The engine's own models are released even when the other one is the caller's.
+      const ownVadDispose = vi.spyOn(SileroVad.prototype, 'dispose');
+      const ownEncoderDispose = vi.spyOn(OnnxVoiceEncoder.prototype, 'dispose');
+      await (await createEngine({ encoder })).dispose();
+      await (await createEngine({ vad })).dispose();
+      expect(encoderDispose).not.toHaveBeenCalled();
+      expect(vadDispose).not.toHaveBeenCalled();
+      expect(ownVadDispose).toHaveBeenCalledTimes(1);
+      expect(ownEncoderDispose).toHaveBeenCalledTimes(1);
+      ownVadDispose.mockRestore();
+      ownEncoderDispose.mockRestore();
+      const out = await encoder.embedMels(new Float32Array(encoder.partialFrames * encoder.melBands).fill(0.1), 1);
+      expect(out.embeddings.length).toBe(encoder.dim);
+    } finally {
+      await encoder.dispose();
+      await vad.dispose();
+    }
   });
 
   it('the shipped sex classifier reads the encoder\'s hidden_mean output', () => {

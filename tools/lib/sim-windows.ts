@@ -27,6 +27,7 @@ export interface SimWindows {
   /** Rows per speaker id as collectSpeakerWindows names them (`libri-<reader>`). */
   bySpeaker: Map<string, Float32Array[]>;
   files: number;
+  purity: number;
   /** Valid windows seen, and those kept (pure enough). */
   windows: number;
   kept: number;
@@ -70,7 +71,7 @@ export async function collectSimWindows(engine: Engine, dir: string, options: Si
     });
     options.onFile?.(f + 1, uris.length);
   }
-  return { bySpeaker, files: uris.length, windows, kept };
+  return { bySpeaker, files: uris.length, purity, windows, kept };
 }
 
 /** The speaker with at least `purity` of the reference speech inside [startSec, endSec), or null. */
