@@ -23,8 +23,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
 import { OnnxVoiceEncoder } from '../src/embedding/index.js';
-import type { SpeakerProjectionFile } from '../src/clustering/projection.js';
-import { trainLogistic, type SexModelFile } from '../src/sex/index.js';
+import { SpeakerProjection, type SpeakerProjectionFile } from '../src/clustering/projection.js';
+import { SexClassifier, trainLogistic, type SexModelFile } from '../src/sex/index.js';
 import { collectSpeakerWindows, stackSexRows, type SpeakerWindows } from './lib/sex-data.js';
 import { SEX_INPUT, SEX_L2 } from './lib/sex-hparams.js';
 import { REPO_ROOT } from './lib/shared-data.js';
@@ -173,17 +173,7 @@ const model = await OnnxVoiceEncoder.create({ threads: 2 });
 try {
   const speakers = (await collectSpeakerWindows(model, { augment: true })).filter((s) => s.split === 'train' && s.n > 0);
   const dim = model.dim;
-  // The engine borrows this encoder (one ONNX session); its dispose leaves the encoder alone.
-  const engine = await createEngine({ threads: 2, encoder: model });
-  let sim: SimWindows;
-  try {
-    sim = await collectSimWindows(engine, SIM_DIR, { onFile: (k, n) => void (k % 100 === 0 && process.stderr.write(`simulated conversations: ${k}/${n}\n`)) });
-  } finally {
-    await engine.dispose();
-  }
-  const classes = speakers.map((s) => speakerRows(s, dim).concat(sim.bySpeaker.get(s.speaker) ?? []));
-  const windows = classes.reduce((a, c) => a + c.length, 0);
-  const summary = {
+  const summary = (windows: number) => ({
     producedBy: 'tools/train-models.ts',
     librispeechReaders: speakers.filter((s) => s.source === 'librispeech').length,
     amiSpeakers: speakers.filter((s) => s.source === 'ami').length,
@@ -192,23 +182,7 @@ try {
     windows,
     augmentation: 'white, pink and brown noise at 5-20 dB SNR on LibriSpeech readers',
     readers: 'LibriSpeech train split only (id % 10 in 3..7); calibration and test readers excluded',
-  };
-
-  const ldaDim = LDA_DIM_FLAG > 0 ? LDA_DIM_FLAG : Math.min(dim, classes.length - 1);
-  const lda = trainLda(classes, dim, ldaDim, SHRINKAGE);
-  lda.trainedOn = {
-    ...summary,
-    simulatedConversations: {
-      files: sim.files,
-      windows: sim.windows,
-      pureWindows: sim.kept,
-      purity: sim.purity,
-      producedBy: `tools/simulate-conversations.ts --set train --count ${sim.files}`,
-      beds: 'synthetic music (makeMusic), brown noise, white noise or none',
-    },
-    shrinkage: SHRINKAGE,
-  };
-  writeFileSync(path.join(REPO_ROOT, 'models/speaker-lda.json'), JSON.stringify(lda) + '\n');
+  });
 
   // The sex classifier reads the encoder's mean LSTM states (hidden_mean), which keep the sex of
   // a voice under noise far better than the embedding (bench/eval-sex.ts --noisy). It learns
@@ -225,8 +199,40 @@ try {
     input: SEX_INPUT,
     embeddingDim: sexDim,
     model: { mean: round(lr.mean), std: round(lr.std), weights: round(lr.weights), bias: Number(lr.bias.toPrecision(7)) },
-    trainedOn: { ...summary, windows: cleanWindows, augmentation: 'none (clean windows only)', l2: SEX_L2 },
+    trainedOn: { ...summary(cleanWindows), augmentation: 'none (clean windows only)', l2: SEX_L2 },
   };
+
+  // The engine collects the simulated conversations' windows (VAD, window plan, embeddings),
+  // which do not depend on the LDA or the sex classifier; it is given the ones trained here
+  // (an LDA of the utterance rows alone) so that training never reads the files it rewrites
+  // and works when they are absent.
+  const utteranceClasses = speakers.map((s) => speakerRows(s, dim));
+  const ldaDim = LDA_DIM_FLAG > 0 ? LDA_DIM_FLAG : Math.min(dim, speakers.length - 1);
+  const provisional = SpeakerProjection.fromFile(trainLda(utteranceClasses, dim, ldaDim, SHRINKAGE));
+  // The engine borrows this encoder (one ONNX session); its dispose leaves the encoder alone.
+  const engine = await createEngine({ threads: 2, encoder: model, projection: provisional, sex: SexClassifier.fromModel(sexFile) });
+  let sim: SimWindows;
+  try {
+    sim = await collectSimWindows(engine, SIM_DIR, { onFile: (k, n) => void (k % 100 === 0 && process.stderr.write(`simulated conversations: ${k}/${n}\n`)) });
+  } finally {
+    await engine.dispose();
+  }
+  const classes = utteranceClasses.map((rows, i) => rows.concat(sim.bySpeaker.get(speakers[i].speaker) ?? []));
+  const windows = classes.reduce((a, c) => a + c.length, 0);
+  const lda = trainLda(classes, dim, ldaDim, SHRINKAGE);
+  lda.trainedOn = {
+    ...summary(windows),
+    simulatedConversations: {
+      files: sim.files,
+      windows: sim.windows,
+      pureWindows: sim.kept,
+      purity: sim.purity,
+      producedBy: `tools/simulate-conversations.ts --set train --count ${sim.files}`,
+      beds: 'synthetic music (makeMusic), brown noise, white noise or none',
+    },
+    shrinkage: SHRINKAGE,
+  };
+  writeFileSync(path.join(REPO_ROOT, 'models/speaker-lda.json'), JSON.stringify(lda) + '\n');
   writeFileSync(path.join(REPO_ROOT, 'models/sex-classifier.json'), JSON.stringify(sexFile) + '\n');
   recordBoth();
   process.stdout.write(`trained on ${speakers.length} speakers, ${windows} windows: models/speaker-lda.json (${dim}->${ldaDim}), models/sex-classifier.json\n`);
