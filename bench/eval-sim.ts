@@ -39,13 +39,19 @@ for (const uri of uris) {
 const elapsedSec = (performance.now() - t0) / 1000;
 await engine.dispose();
 const sum = summarise(scores);
+const pct = ([lo, hi]: [number, number]) => `95 % CI ${(100 * lo).toFixed(1)}-${(100 * hi).toFixed(1)}`;
+const wrongFiles = scores.filter((s) => !s.countsExact).length;
+const top = sum.speakersInErrors.slice(0, 5);
 const out = { dir, ...sum, audioSec, elapsedSec, realTimeFactor: elapsedSec / audioSec, peakRssMb: process.resourceUsage().maxRSS / 1024 };
 process.stdout.write(
-  `\nfiles ${sum.files}  M/F counts exact ${(100 * sum.countsExactRate).toFixed(1)}% (target >= 90)  ` +
+  `\nfiles ${sum.files}  M/F counts exact ${(100 * sum.countsExactRate).toFixed(1)}% (${pct(sum.countsExactInterval)}; target >= 90)  ` +
     `DER collar 0.25 ${sum.derCollar025.toFixed(2)}% (target <= 8)  DER collar 0 ${sum.derCollar0.toFixed(2)}%  ` +
-    `sex right ${(100 * sum.sexAccuracy).toFixed(1)}% of ${sum.sexSpeakers} speakers (target >= 97)\n` +
+    `sex right ${(100 * sum.sexAccuracy).toFixed(1)}% of ${sum.sexSpeakers} speakers (${pct(sum.sexAccuracyInterval)}; target >= 97)\n` +
     `speaker count exact ${(100 * sum.speakerCountExactRate).toFixed(1)}%, within one ${(100 * sum.speakerCountWithinOneRate).toFixed(1)}%  ` +
     `missed ${sum.missedSec.toFixed(1)} s  false alarm ${sum.falseAlarmSec.toFixed(1)} s  confusion ${sum.confusionSec.toFixed(1)} s\n` +
+    (top.length > 0
+      ? `reference speakers lost or given the other sex in the ${wrongFiles} wrong files, most first: ${top.map((t) => `${t.speaker} ${t.files}`).join(', ')}\n`
+      : '') +
     `${audioSec.toFixed(0)} s of audio in ${elapsedSec.toFixed(1)} s (RTF ${(elapsedSec / audioSec).toFixed(4)}), peak RSS ${out.peakRssMb.toFixed(0)} MB\n`,
 );
 if (jsonOut) writeFileSync(jsonOut, JSON.stringify({ ...out, perFile: scores }, null, 1) + '\n');

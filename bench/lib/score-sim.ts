@@ -38,6 +38,10 @@ export interface FileScore {
   /** Reference speakers (with >= minSpeechSec) whose mapped hypothesis speaker has their sex. */
   sexRight: number;
   sexTotal: number;
+  /** Counted reference speakers no hypothesis speaker maps to (lost: merged into another or dropped). */
+  lostSpeakers: string[];
+  /** Counted reference speakers mapped to a hypothesis speaker of the other sex. */
+  wrongSexSpeakers: string[];
 }
 
 export function scoreFile(
@@ -61,6 +65,8 @@ export function scoreFile(
   const sexOf = new Map(d.speakers.map((s) => [s.id, s.sex]));
   let sexRight = 0;
   let sexTotal = 0;
+  const lostSpeakers: string[] = [];
+  const wrongSexSpeakers: string[] = [];
   let countsTruth = { M: 0, F: 0 };
   let refSpeakers = new Set(ref.map((t) => t.speaker)).size;
   if (truth) {
@@ -70,7 +76,9 @@ export function scoreFile(
     for (const spk of counted) {
       sexTotal++;
       const m = r0.mapping.find((x) => x.ref === spk);
-      if (m && sexOf.get(m.hyp) === truth.sex_by_speaker[spk]) sexRight++;
+      if (!m) lostSpeakers.push(spk);
+      else if (sexOf.get(m.hyp) === truth.sex_by_speaker[spk]) sexRight++;
+      else wrongSexSpeakers.push(spk);
     }
   }
   return {
@@ -84,6 +92,8 @@ export function scoreFile(
     countsExact: d.counts.M === countsTruth.M && d.counts.F === countsTruth.F,
     sexRight,
     sexTotal,
+    lostSpeakers,
+    wrongSexSpeakers,
   };
 }
 
@@ -99,6 +109,15 @@ export interface Summary {
   confusionSec: number;
   sexAccuracy: number;
   sexSpeakers: number;
+  /** 95 % Wilson intervals of the two rates (files, and speakers, taken as independent). */
+  countsExactInterval: [number, number];
+  sexAccuracyInterval: [number, number];
+  /**
+   * Reference speakers by the number of files they made wrong (lost, or given the other sex),
+   * most first: the sims reuse each reader in several files, so a few hard voices can carry
+   * most errors, and the intervals above are then too narrow.
+   */
+  speakersInErrors: Array<{ speaker: string; files: number }>;
 }
 
 export function summarise(scores: readonly FileScore[]): Summary {
@@ -119,5 +138,27 @@ export function summarise(scores: readonly FileScore[]): Summary {
     confusionSec: sum((s) => s.derCollar025.confusionSec),
     sexAccuracy: sum((s) => s.sexRight) / Math.max(1, sexTotal),
     sexSpeakers: sexTotal,
+    countsExactInterval: wilsonInterval(sum((s) => (s.countsExact ? 1 : 0)), scores.length),
+    sexAccuracyInterval: wilsonInterval(sum((s) => s.sexRight), sexTotal),
+    speakersInErrors: speakersInErrors(scores),
   };
+}
+
+/** 95 % Wilson score interval of a proportion k/n (no mass outside [0, 1], sound for small n). */
+export function wilsonInterval(k: number, n: number, z = 1.959964): [number, number] {
+  if (n <= 0) return [0, 1];
+  const p = k / n;
+  const denom = 1 + (z * z) / n;
+  const centre = (p + (z * z) / (2 * n)) / denom;
+  const half = (z * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n))) / denom;
+  return [Math.max(0, centre - half), Math.min(1, centre + half)];
+}
+
+function speakersInErrors(scores: readonly FileScore[]): Summary['speakersInErrors'] {
+  const files = new Map<string, number>();
+  for (const s of scores) {
+    if (s.countsExact) continue;
+    for (const spk of new Set([...s.lostSpeakers, ...s.wrongSexSpeakers])) files.set(spk, (files.get(spk) ?? 0) + 1);
+  }
+  return [...files.entries()].map(([speaker, n]) => ({ speaker, files: n })).sort((a, b) => b.files - a.files || a.speaker.localeCompare(b.speaker));
 }
