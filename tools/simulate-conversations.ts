@@ -14,12 +14,16 @@
  * music or noise (MUSAN excerpts in ina/musanmix.wav) or synthetic noise at 12-25 dB below
  * the speech, and a 1.5-4 s lead-in where only the bed plays.
  * Reference speech = energy-based activity of each clean turn (30 ms frames, gaps < 0.3 s
- * bridged), independent of the engine's VAD.
+ * bridged), independent of the engine's VAD. A piece that is only a pause of its utterance
+ * (more than 20 dB below the reader's speech level: tools/lib/speech-level.ts) becomes a pause
+ * of the conversation, not a turn: scaled to speech loudness and labelled by its own level,
+ * room tone would be a loud fake turn of that reader.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { makeMusic, makeNoise } from './lib/augment.js';
 import { mulberry32 } from './lib/rng.js';
+import { FRAME_SAMPLES, frameEnergiesDb, isSilentPiece, speechLevelDb } from './lib/speech-level.js';
 import { readerSplit, readLibriSpeakers, readWav16k, requireSharedData, wavFloat32Bytes } from './lib/shared-data.js';
 
 const SR = 16000;
@@ -67,25 +71,12 @@ function parseArgs(argv: string[]): Args {
 }
 
 
-const FRAME = 480; // 30 ms
-
-function frameEnergiesDb(x: Float32Array): Float64Array {
-  const n = Math.floor(x.length / FRAME);
-  const e = new Float64Array(n);
-  for (let f = 0; f < n; f++) {
-    let s = 0;
-    for (let i = f * FRAME; i < (f + 1) * FRAME; i++) s += x[i] * x[i];
-    e[f] = 10 * Math.log10(s / FRAME + 1e-12);
-  }
-  return e;
-}
+const FRAME = FRAME_SAMPLES;
 
 /** Energy activity: frames within 35 dB of the 95th-percentile frame, gaps < 0.3 s bridged. */
 function activity(x: Float32Array): Array<[number, number]> {
   const e = frameEnergiesDb(x);
-  const sorted = Array.from(e).sort((p, q) => p - q);
-  const ref = sorted[Math.floor(sorted.length * 0.95)] ?? -120;
-  const thr = Math.max(ref - 35, -70);
+  const thr = Math.max(speechLevelDb(x) - 35, -70);
   const regions: Array<[number, number]> = [];
   let start = -1;
   for (let f = 0; f <= e.length; f++) {
@@ -164,6 +155,7 @@ async function main(): Promise<void> {
   // Each reader's utterance, trimmed of leading and trailing silence, read once.
   const trimmed = new Map<string, Float32Array>();
   for (const r of readers) trimmed.set(r.file, trim(readWav16k(r.file)));
+  const readerLevelDb = new Map([...trimmed].map(([f, x]) => [f, speechLevelDb(x)]));
   const load = (f: string) => trimmed.get(f)!;
   const usable = readers.filter((r) => r.seconds >= 4);
   mkdirSync(args.out, { recursive: true });
@@ -181,12 +173,16 @@ async function main(): Promise<void> {
     const utterance = (r: (typeof usable)[number]) =>
       args.shortShare > 0 && rand() < args.shortShare ? cutNear(load(r.file), (2.5 + rand() * 2) * SR) : load(r.file);
     const queues = chosen.map((r) => ({ r, pieces: cutAtPauses(utterance(r), 2 + Math.floor(rand() * 3)) }));
-    const turns: Array<{ spk: string; sex: 'M' | 'F'; audio: Float32Array }> = [];
+    // A piece that is only a pause of the utterance (room tone) stays in the turn order as a
+    // pause: scaled to speech loudness and labelled by its own level, it was a loud fake turn
+    // of that reader (the random draws are kept, so other conversations do not change).
+    const turns: Array<{ spk: string; sex: 'M' | 'F'; audio: Float32Array; silent: boolean }> = [];
     let last = '';
     while (queues.some((q) => q.pieces.length > 0)) {
       const avail = queues.filter((q) => q.pieces.length > 0 && (q.r.speaker !== last || queues.filter((z) => z.pieces.length).length === 1));
       const q = avail[Math.floor(rand() * avail.length)];
-      turns.push({ spk: q.r.speaker, sex: q.r.sex, audio: q.pieces.shift()! });
+      const audio = q.pieces.shift()!;
+      turns.push({ spk: q.r.speaker, sex: q.r.sex, audio, silent: isSilentPiece(audio, readerLevelDb.get(q.r.file)!) });
       last = q.r.speaker;
     }
     const leadIn = Math.floor((1.5 + rand() * 2.5) * SR);
@@ -210,11 +206,12 @@ async function main(): Promise<void> {
     const perSpk = new Map<string, Array<[number, number]>>();
     turns.forEach((turn, i) => {
       const gain = 0.1 / Math.max(rms(turn.audio), 1e-4) * (0.6 + rand() * 0.8);
-      for (let k = 0; k < turn.audio.length; k++) mix[starts[i] + k] += turn.audio[k] * gain;
       const acts = perSpk.get(turn.spk) ?? [];
-      for (const [s, e] of activity(turn.audio)) acts.push([starts[i] + s, starts[i] + e]);
       perSpk.set(turn.spk, acts);
       sexBy[`S${turn.spk}`] = turn.sex;
+      if (turn.silent) return;
+      for (let k = 0; k < turn.audio.length; k++) mix[starts[i] + k] += turn.audio[k] * gain;
+      for (const [s, e] of activity(turn.audio)) acts.push([starts[i] + s, starts[i] + e]);
     });
     for (const [spk, acts] of perSpk) {
       acts.sort((p, q) => p[0] - q[0]);
