@@ -1,18 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { mulberry32 } from '../../tools/lib/rng.js';
 import { clusterEmbeddings, pldaMerge, toPldaSpace, validateClusteringConfig } from '../../src/clustering/index.js';
 import { SpeakerProjection, type SpeakerProjectionFile } from '../../src/clustering/projection.js';
 import { ModelError } from '../../src/errors/index.js';
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic PRNG (mulberry32) so labels are exact and reproducible. */
+const rng = mulberry32;
 const gaussian = (r: () => number) => Math.sqrt(-2 * Math.log(r() + 1e-12)) * Math.cos(2 * Math.PI * r());
 
 /** Windows drawn from the PLDA model itself: speaker y ~ N(0, phi), window = y + N(0, I). */
