@@ -293,4 +293,4 @@ export function clusterCentroids(embeddings: Float32Array, labels: Int32Array, n
 
 export { averageLinkage, cutDendrogram, mergesBelow } from './ahc.js';
 export { SpeakerProjection, DEFAULT_PROJECTION_URL, type SpeakerProjectionFile } from './projection.js';
-export { pldaMerge, toPldaSpace, type PldaModel, type PldaMergeParams } from './plda.js';
+export { pldaClusterStats, pldaLlr, pldaMerge, toPldaSpace, type PldaClusterStats, type PldaModel, type PldaMergeParams } from './plda.js';

@@ -65,26 +65,9 @@ export function pldaMerge(
   numInit: number,
   params: PldaMergeParams,
 ): { labels: Int32Array; numClusters: number } {
-  const dim = phi.length;
   const m = numInit;
-  const count = new Float64Array(m);
-  const sums = new Float64Array(m * dim);
-  for (let i = 0; i < n; i++) {
-    const c = initLabels[i];
-    count[c] += params.statScale;
-    for (let k = 0; k < dim; k++) sums[c * dim + k] += params.statScale * x[i * dim + k];
-  }
-  /** Marginal log-likelihood (up to cancelling terms) of cluster a, or of a and b as one speaker. */
-  const f = (a: number, b = -1): number => {
-    const cnt = count[a] + (b >= 0 ? count[b] : 0);
-    let r = 0;
-    for (let k = 0; k < dim; k++) {
-      const s = sums[a * dim + k] + (b >= 0 ? sums[b * dim + k] : 0);
-      const p = phi[k];
-      r += (0.5 * s * s * p) / (1 + cnt * p) - 0.5 * Math.log(1 + cnt * p);
-    }
-    return r;
-  };
+  const { sums, count } = pldaClusterStats(x, n, phi, initLabels, m, params.statScale);
+  const f = (a: number, b = -1): number => logMarginal(sums, count, phi, a, b);
   const self = new Float64Array(m);
   for (let c = 0; c < m; c++) self[c] = f(c);
   // Pairwise ratios, updated only for the merged cluster: O(m^2) memory, O(m^2 dim + m^3) time;
@@ -111,7 +94,7 @@ export function pldaMerge(
       }
     }
     if (ba < 0 || (best < params.llrThreshold && clusters <= params.maxClusters)) break;
-    for (let k = 0; k < dim; k++) sums[ba * dim + k] += sums[bb * dim + k];
+    for (let k = 0; k < phi.length; k++) sums[ba * phi.length + k] += sums[bb * phi.length + k];
     count[ba] += count[bb];
     alive[bb] = 0;
     parent[bb] = ba;
@@ -135,4 +118,48 @@ export function pldaMerge(
     labels[i] = l;
   }
   return { labels, numClusters: map.size };
+}
+
+/** Each cluster's PLDA statistics: the sum of its rows and their number, each row weighted by statScale. */
+export interface PldaClusterStats {
+  /** [clusters x dim] */
+  sums: Float64Array;
+  count: Float64Array;
+}
+
+export function pldaClusterStats(
+  x: Float64Array,
+  n: number,
+  phi: Float64Array,
+  labels: Int32Array,
+  numClusters: number,
+  statScale: number,
+): PldaClusterStats {
+  const dim = phi.length;
+  const count = new Float64Array(numClusters);
+  const sums = new Float64Array(numClusters * dim);
+  for (let i = 0; i < n; i++) {
+    const c = labels[i];
+    count[c] += statScale;
+    for (let k = 0; k < dim; k++) sums[c * dim + k] += statScale * x[i * dim + k];
+  }
+  return { sums, count };
+}
+
+/** Same-speaker log-likelihood ratio of clusters a and b (the header's LLR(A, B)). */
+export function pldaLlr(stats: PldaClusterStats, phi: Float64Array, a: number, b: number): number {
+  return logMarginal(stats.sums, stats.count, phi, a, b) - logMarginal(stats.sums, stats.count, phi, a) - logMarginal(stats.sums, stats.count, phi, b);
+}
+
+/** f(n, S) of the header for cluster a, or for clusters a and b pooled as one speaker. */
+function logMarginal(sums: Float64Array, count: Float64Array, phi: Float64Array, a: number, b = -1): number {
+  const dim = phi.length;
+  const cnt = count[a] + (b >= 0 ? count[b] : 0);
+  let r = 0;
+  for (let k = 0; k < dim; k++) {
+    const s = sums[a * dim + k] + (b >= 0 ? sums[b * dim + k] : 0);
+    const p = phi[k];
+    r += (0.5 * s * s * p) / (1 + cnt * p) - 0.5 * Math.log(1 + cnt * p);
+  }
+  return r;
 }

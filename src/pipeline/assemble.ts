@@ -3,11 +3,12 @@
  * clustering, reconstruction with minSpeechSec folding, and sex per speaker. Pure given its
  * inputs, so calibration can re-run it with other thresholds without re-embedding.
  */
-import { clusterCentroids, clusterEmbeddings, toPldaSpace, type PldaFeatures } from '../clustering/index.js';
+import { clusterCentroids, clusterEmbeddings, pldaClusterStats, pldaLlr, toPldaSpace, type PldaFeatures } from '../clustering/index.js';
 import type { SpeakerProjection } from '../clustering/projection.js';
 import type { SexClassifier } from '../sex/index.js';
 import type { PipelineConfig } from './config.js';
 import type { DiarizationDetails } from './engine.js';
+import { foldSmallClusters } from './fold.js';
 import { reconstructTurns, speechByTurns } from './reconstruction.js';
 import type { Counts, Diarization, SpeakerSummary } from './types.js';
 
@@ -43,33 +44,32 @@ export function assembleDiarization(
   let turns = reconstructTurns(regions, windows, labels, names, cfg);
   const speech = speechByTurns(turns);
   // Clusters with little speech are unreliable (a split-off piece of a speaker, or windows that
-  // straddle two voices): below minSpeechSec they always go to the nearest stable cluster;
-  // below minClusterSec they go there when their centroid is within foldThreshold.
-  const stableSec = Math.max(cfg.minSpeechSec, cfg.minClusterSec);
-  const stable = names.map((n) => (speech.get(n) ?? 0) >= stableSec);
-  const forced = cfg.clustering.numSpeakers > 0;
-  if (!forced && stable.some(Boolean) && stable.some((k) => !k)) {
-    const centroids = clusterCentroids(points, validLabels, numClusters, cdim);
-    const target = new Int32Array(numClusters);
-    for (let c = 0; c < numClusters; c++) {
-      target[c] = c;
-      if (stable[c]) continue;
-      let best = -1;
-      let bestSim = -Infinity;
-      for (let k = 0; k < numClusters; k++) {
-        if (!stable[k]) continue;
+  // straddle two voices): below minSpeechSec they always go to the most alike stable cluster;
+  // below minClusterSec they go there when alike enough, by the criterion that formed them: the
+  // PLDA same-speaker ratio (it weighs how much speech each side has) where PLDA merging
+  // clustered the whole input, centroid cosine where blocks were joined by average linkage (over
+  // a long film a voice's clusters differ more than the PLDA expects: clusterByBlocks).
+  if (cfg.clustering.numSpeakers === 0) {
+    const speechSec = names.map((n) => speech.get(n) ?? 0);
+    const stableSec = Math.max(cfg.minSpeechSec, cfg.minClusterSec);
+    let target: Int32Array;
+    if (plda && validIdx.length <= cfg.clustering.blockWindows) {
+      const stats = pldaClusterStats(plda.x, validIdx.length, plda.phi, validLabels, numClusters, cfg.clustering.statScale);
+      const phi = plda.phi;
+      target = foldSmallClusters(speechSec, stableSec, cfg.minSpeechSec, (c, k) => pldaLlr(stats, phi, c, k), (llr) => llr > cfg.foldLlrThreshold);
+    } else {
+      const centroids = clusterCentroids(points, validLabels, numClusters, cdim);
+      const cosine = (c: number, k: number) => {
         let s = 0;
         for (let d = 0; d < cdim; d++) s += centroids[c * cdim + d] * centroids[k * cdim + d];
-        if (s > bestSim) {
-          bestSim = s;
-          best = k;
-        }
-      }
-      const secs = speech.get(names[c]) ?? 0;
-      if (secs < cfg.minSpeechSec || 1 - bestSim < cfg.foldThreshold) target[c] = best;
+        return s;
+      };
+      target = foldSmallClusters(speechSec, stableSec, cfg.minSpeechSec, cosine, (sim) => 1 - sim < cfg.foldThreshold);
     }
-    for (let i = 0; i < labels.length; i++) if (labels[i] >= 0) labels[i] = target[labels[i]];
-    turns = reconstructTurns(regions, windows, labels, names, cfg);
+    if (target.some((t, c) => t !== c)) {
+      for (let i = 0; i < labels.length; i++) if (labels[i] >= 0) labels[i] = target[labels[i]];
+      turns = reconstructTurns(regions, windows, labels, names, cfg);
+    }
   }
 
   // 5. Sex per counted speaker; labels SPK01.. by decreasing speech.

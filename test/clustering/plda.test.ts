@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { mulberry32 } from '../../tools/lib/rng.js';
-import { clusterEmbeddings, pldaMerge, toPldaSpace, validateClusteringConfig } from '../../src/clustering/index.js';
+import { clusterEmbeddings, pldaClusterStats, pldaLlr, pldaMerge, toPldaSpace, validateClusteringConfig } from '../../src/clustering/index.js';
 import { SpeakerProjection, type SpeakerProjectionFile } from '../../src/clustering/projection.js';
 import { ModelError } from '../../src/errors/index.js';
 
@@ -38,6 +38,18 @@ describe('pldaMerge', () => {
     // Merged just above the ratio, kept apart just below it.
     expect(pldaMerge(x, 2, phiArr, Int32Array.of(0, 1), 2, { ...params, llrThreshold: llr - 1e-9 }).numClusters).toBe(1);
     expect(pldaMerge(x, 2, phiArr, Int32Array.of(0, 1), 2, { ...params, llrThreshold: llr + 1e-9 }).numClusters).toBe(2);
+  });
+
+  it('pldaLlr gives the same golden ratio for two one-window clusters, and weighs statScale', () => {
+    const x = Float64Array.of(1, 1.2);
+    const phi = Float64Array.of(4);
+    const stats = pldaClusterStats(x, 2, phi, Int32Array.of(0, 1), 2, 1);
+    expect(pldaLlr(stats, phi, 0, 1)).toBeCloseTo(0.61038, 4);
+    expect(pldaLlr(stats, phi, 1, 0)).toBeCloseTo(pldaLlr(stats, phi, 0, 1), 12);
+    // Half-weighted windows: sums 0.5 and 0.6, counts 0.5 each.
+    const half = pldaClusterStats(x, 2, phi, Int32Array.of(0, 1), 2, 0.5);
+    expect(Array.from(half.sums)).toEqual([0.5, 0.6]);
+    expect(Array.from(half.count)).toEqual([0.5, 0.5]);
   });
 
   it('finds the speakers of PLDA-distributed windows with exact labels', () => {
