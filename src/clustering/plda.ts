@@ -65,6 +65,7 @@ export function pldaMerge(
   numInit: number,
   params: PldaMergeParams,
 ): { labels: Int32Array; numClusters: number } {
+  const dim = phi.length;
   const m = numInit;
   const { sums, count } = pldaClusterStats(x, n, phi, initLabels, m, params.statScale);
   const f = (a: number, b = -1): number => logMarginal(sums, count, phi, a, b);
@@ -94,7 +95,7 @@ export function pldaMerge(
       }
     }
     if (ba < 0 || (best < params.llrThreshold && clusters <= params.maxClusters)) break;
-    for (let k = 0; k < phi.length; k++) sums[ba * phi.length + k] += sums[bb * phi.length + k];
+    for (let k = 0; k < dim; k++) sums[ba * dim + k] += sums[bb * dim + k];
     count[ba] += count[bb];
     alive[bb] = 0;
     parent[bb] = ba;
