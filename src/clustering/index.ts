@@ -84,6 +84,17 @@ export interface ClusteringResult {
   numClusters: number;
 }
 
+/**
+ * What decided the clusters: PLDA merging over the whole input, blocks of PLDA joined by
+ * average linkage (long inputs), or average linkage alone (no PLDA features, or one window).
+ * Later steps judge clusters by the same criterion (pipeline/assemble.ts: folding).
+ */
+export type ClusteringCriterion = 'plda' | 'blocks' | 'ahc';
+
+export interface ClusteringOutcome extends ClusteringResult {
+  criterion: ClusteringCriterion;
+}
+
 /** The same windows in the PLDA space (toPldaSpace), with the model's between-speaker variances. */
 export interface PldaFeatures {
   x: Float64Array;
@@ -100,10 +111,10 @@ export function clusterEmbeddings(
   dim: number,
   config: ClusteringConfig = DEFAULT_CLUSTERING_CONFIG,
   plda?: PldaFeatures,
-): ClusteringResult {
-  if (!plda || n < 2) return ahcCluster(embeddings, n, dim, config);
-  if (n > config.blockWindows) return clusterByBlocks(embeddings, n, dim, config, plda);
-  return pldaCluster(embeddings, n, dim, config, plda);
+): ClusteringOutcome {
+  if (!plda || n < 2) return { ...ahcCluster(embeddings, n, dim, config), criterion: 'ahc' };
+  if (n > config.blockWindows) return { ...clusterByBlocks(embeddings, n, dim, config, plda), criterion: 'blocks' };
+  return { ...pldaCluster(embeddings, n, dim, config, plda), criterion: 'plda' };
 }
 
 /**

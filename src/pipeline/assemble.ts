@@ -35,7 +35,7 @@ export function assembleDiarization(
     points = projection.project(raw, validIdx.length);
     plda = { x: toPldaSpace(projection.plda, points, validIdx.length), phi: projection.plda.phi };
   }
-  const { labels: validLabels, numClusters } = clusterEmbeddings(points, validIdx.length, cdim, cfg.clustering, plda);
+  const { labels: validLabels, numClusters, criterion } = clusterEmbeddings(points, validIdx.length, cdim, cfg.clustering, plda);
   const labels = new Int32Array(windows.length).fill(-1);
   validIdx.forEach((w, j) => (labels[w] = validLabels[j]));
 
@@ -53,7 +53,7 @@ export function assembleDiarization(
     const speechSec = names.map((n) => speech.get(n) ?? 0);
     const stableSec = Math.max(cfg.minSpeechSec, cfg.minClusterSec);
     let target: Int32Array;
-    if (plda && validIdx.length <= cfg.clustering.blockWindows) {
+    if (plda && criterion === 'plda') {
       const stats = pldaClusterStats(plda.x, validIdx.length, plda.phi, validLabels, numClusters, cfg.clustering.statScale);
       const phi = plda.phi;
       target = foldSmallClusters(speechSec, stableSec, cfg.minSpeechSec, (c, k) => pldaLlr(stats, phi, c, k), (llr) => llr > cfg.foldLlrThreshold);

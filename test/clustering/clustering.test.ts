@@ -96,6 +96,7 @@ describe('clusterEmbeddings', () => {
     const r = clusterEmbeddings(pts, order.length, dim, validateClusteringConfig({ threshold: 0.5 }));
     expect(r.numClusters).toBe(4);
     expect(Array.from(r.labels)).toEqual(order);
+    expect(r.criterion).toBe('ahc');
   });
 
   it('honours numSpeakers, minSpeakers and maxSpeakers', () => {

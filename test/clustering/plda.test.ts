@@ -95,6 +95,7 @@ describe('clusterEmbeddings with PLDA features', () => {
   it('over-clusters with AHC, then merges to the true speakers', () => {
     const r = clusterEmbeddings(pts, truth.length, dim, validateClusteringConfig({ threshold: 0.05, llrThreshold: 0, statScale: 1 }), features);
     expect(Array.from(r.labels)).toEqual(truth);
+    expect(r.criterion).toBe('plda');
   });
 
   it('honours numSpeakers', () => {
@@ -115,6 +116,7 @@ describe('clusterEmbeddings with PLDA features', () => {
     const cfg = validateClusteringConfig({ threshold: 0.05, llrThreshold: 0, statScale: 1, blockWindows: 20, linkThreshold: 0.6 });
     const r = clusterEmbeddings(pl, long.length, dim, cfg, { x: xl, phi: Float64Array.from(phi) });
     expect(Array.from(r.labels)).toEqual(long);
+    expect(r.criterion).toBe('blocks');
     const forced = clusterEmbeddings(pl, long.length, dim, { ...cfg, numSpeakers: 2 }, { x: xl, phi: Float64Array.from(phi) });
     expect(forced.numClusters).toBe(2);
   });
