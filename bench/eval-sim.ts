@@ -6,11 +6,11 @@
  *   npx tsx tools/simulate-conversations.ts --set test --count 60
  *   npm run eval:sim -- [bench/results/sim-test] [--json out.json] [--rttm-dir dir]
  */
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { formatRttm } from '../src/io/index.js';
 import { createEngine } from '../src/pipeline/index.js';
-import { readRefTurns, readTruth, scoreFile, summarise, type FileScore } from './lib/score-sim.js';
+import { conversationUris, readRefTurns, readTruth, scoreFile, summarise, type FileScore } from './lib/score-sim.js';
 
 const argv = process.argv.slice(2);
 const flag = (name: string) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : undefined);
@@ -19,7 +19,7 @@ const dir = positional[0] ?? 'bench/results/sim-test';
 const jsonOut = flag('--json');
 const rttmDir = flag('--rttm-dir');
 const truth = readTruth(dir);
-const uris = readdirSync(dir).filter((f) => f.endsWith('.wav')).map((f) => f.replace(/\.wav$/, '')).sort();
+const uris = conversationUris(dir);
 const engine = await createEngine();
 const scores: FileScore[] = [];
 let audioSec = 0;

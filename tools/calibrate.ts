@@ -19,13 +19,13 @@
  * DER at collar 0.25) is what DEFAULT_PIPELINE_CONFIG holds. The held-out readers are never used here: bench/eval-sim.ts
  * measures the chosen setting on them.
  */
-import { readdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { assembleDiarization, createEngine, DEFAULT_PIPELINE_CONFIG, validatePipelineConfig, type DiarizationDetails } from '../src/pipeline/index.js';
 import type { VadConfig } from '../src/vad/index.js';
 import { SexClassifier } from '../src/sex/index.js';
 import { SpeakerProjection } from '../src/clustering/projection.js';
-import { readRefTurns, readTruth, scoreFile, summarise } from '../bench/lib/score-sim.js';
+import { conversationUris, readRefTurns, readTruth, scoreFile, summarise } from '../bench/lib/score-sim.js';
 
 const args = process.argv.slice(2);
 const valueFlags = new Set(['--json', '--hop']);
@@ -62,20 +62,11 @@ const MIN_CLUSTER_SEC = [4];
 const FOLD_LLR_THRESHOLDS = noLda ? [DEFAULT_PIPELINE_CONFIG.foldLlrThreshold] : [-35, -30, -25, -20, -15];
 const FOLD_THRESHOLDS = noLda ? [0.6, 0.7, 0.8] : [DEFAULT_PIPELINE_CONFIG.foldThreshold];
 
-interface CalibFile {
-  key: string;
-  dir: string;
-  uri: string;
-}
-const files: CalibFile[] = dirs.flatMap((dir) =>
-  readdirSync(dir)
-    .filter((f) => f.endsWith('.wav'))
-    .map((f) => f.replace(/\.wav$/, ''))
-    .sort()
-    .map((uri) => ({ key: `${dir}/${uri}`, dir, uri })),
-);
-const truths = new Map(dirs.map((d) => [d, readTruth(d)]));
-const refs = new Map(files.map((f) => [f.key, readRefTurns(f.dir, f.uri)]));
+// Each file with its reference turns and truth, read once.
+const files = dirs.flatMap((dir) => {
+  const truth = readTruth(dir);
+  return conversationUris(dir).map((uri) => ({ dir, uri, ref: readRefTurns(dir, uri), truth: truth[uri] }));
+});
 const sex = SexClassifier.load();
 // --no-lda measures the raw voice-encoder space, for comparison.
 const projection = noLda ? undefined : SpeakerProjection.load();
@@ -83,7 +74,7 @@ const rows: Array<Record<string, unknown>> = [];
 
 for (const vad of VAD_GRID) {
   const engine = await createEngine({ config: { vad, ...hopOverride } });
-  const analyses: Array<{ file: CalibFile; details: DiarizationDetails }> = [];
+  const analyses: Array<{ file: (typeof files)[number]; details: DiarizationDetails }> = [];
   try {
     for (const [i, file] of files.entries()) {
       const { details } = await engine.diarizeWithDetails(path.join(file.dir, `${file.uri}.wav`));
@@ -102,14 +93,7 @@ for (const vad of VAD_GRID) {
             for (const foldLlrThreshold of FOLD_LLR_THRESHOLDS) {
               const cfg = validatePipelineConfig({ vad, minClusterSec, foldThreshold, foldLlrThreshold, ...hopOverride, clustering: { threshold, llrThreshold, statScale } });
               const scores = analyses.map(({ file, details }) =>
-                scoreFile(
-                  file.uri,
-                  refs.get(file.key)!,
-                  assembleDiarization(file.uri, details, cfg, sex, projection),
-                  truths.get(file.dir)![file.uri],
-                  details.durationSec,
-                  cfg.minSpeechSec,
-                ),
+                scoreFile(file.uri, file.ref, assembleDiarization(file.uri, details, cfg, sex, projection), file.truth, details.durationSec, cfg.minSpeechSec),
               );
               const s = summarise(scores);
               const fold = noLda ? `fold ${foldThreshold}` : `foldLlr ${foldLlrThreshold}`;

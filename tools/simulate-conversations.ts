@@ -23,7 +23,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { makeMusic, makeNoise } from './lib/augment.js';
 import { mulberry32 } from './lib/rng.js';
-import { FRAME_SAMPLES, frameEnergiesDb, isSilentPiece, speechLevelDb } from './lib/speech-level.js';
+import { FRAME_SAMPLES as FRAME, frameEnergiesDb, isSilentPiece, speechLevelDb } from './lib/speech-level.js';
 import { readerSplit, readLibriSpeakers, readWav16k, requireSharedData, wavFloat32Bytes } from './lib/shared-data.js';
 
 const SR = 16000;
@@ -70,8 +70,6 @@ function parseArgs(argv: string[]): Args {
   return a;
 }
 
-
-const FRAME = FRAME_SAMPLES;
 
 /** Energy activity: frames within 35 dB of the 95th-percentile frame, gaps < 0.3 s bridged. */
 function activity(x: Float32Array): Array<[number, number]> {

@@ -3,7 +3,7 @@
  * conversations or AMI): DER (md-eval semantics), M/F counts, and sex of each reference
  * speaker through the DER speaker mapping.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseRttm } from '../../src/io/index.js';
 import type { Turn } from '../../src/pipeline/types.js';
@@ -19,6 +19,15 @@ export interface TruthEntry {
 
 export function readTruth(dir: string): Record<string, TruthEntry> {
   return JSON.parse(readFileSync(path.join(dir, 'truth.json'), 'utf8')) as Record<string, TruthEntry>;
+}
+
+/** The conversations of a folder: the names of its .wav files without the extension, sorted ([] when it is missing). */
+export function conversationUris(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.wav'))
+    .map((f) => f.slice(0, -'.wav'.length))
+    .sort();
 }
 
 export function readRefTurns(dir: string, uri: string): Turn[] {

@@ -11,10 +11,9 @@
  * uses synthetic music): with the MUSAN clips of the calib and test sets, the LDA learnt those
  * very clips, and with plain pink noise in place of music it gained nothing (README).
  */
-import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Engine, Turn } from '../../src/pipeline/index.js';
-import { readRefTurns } from '../../bench/lib/score-sim.js';
+import { conversationUris, readRefTurns } from '../../bench/lib/score-sim.js';
 import { readerSplit } from './shared-data.js';
 
 export interface SimWindowsOptions {
@@ -35,12 +34,7 @@ export interface SimWindows {
 
 export async function collectSimWindows(engine: Engine, dir: string, options: SimWindowsOptions = {}): Promise<SimWindows> {
   const purity = options.purity ?? 0.9;
-  const uris = existsSync(dir)
-    ? readdirSync(dir)
-        .filter((f) => f.endsWith('.wav'))
-        .map((f) => f.replace(/\.wav$/, ''))
-        .sort()
-    : [];
+  const uris = conversationUris(dir);
   if (uris.length === 0) {
     throw new Error(`No simulated conversations (*.wav with .rttm) in ${dir}. Make them with: npx tsx tools/simulate-conversations.ts --set train --count 600 --out ${dir}`);
   }
