@@ -1,77 +1,61 @@
 /**
- * Clustering stage: speaker embeddings of speech windows -> one speaker label per window.
- * Two steps: average-linkage AHC cut at a low cosine threshold over-clusters, then PLDA
- * merging (plda.ts) joins clusters while the same-speaker log-likelihood ratio is above a
- * threshold; both calibrated on simulated conversations (tools/calibrate.ts). The number of
- * speakers is clamped to [minSpeakers, maxSpeakers]; `numSpeakers` forces it. Without PLDA
- * features the AHC cut alone decides.
- * Memory stays sub-quadratic in the number of windows: beyond `maxAhcPoints` windows, chunks
- * are clustered first and their clusters continue the same average linkage (reduceByChunks).
- * (ml-kmeans cells were used before; its k-means++ start took 80 s for 1500 cells.)
+ * Clustering stage: one embedding per (segmentation window, local speaker) -> one global
+ * speaker label each. Average-linkage AHC over cosine distance, each embedding weighted by the
+ * seconds of speech behind it, cut at a calibrated threshold (or forced to numSpeakers, clamped
+ * to [minSpeakers, maxSpeakers]); then clusters with little speech, which are mostly split-off
+ * pieces of a voice (a turn edge, a change of room), join the most alike stable cluster, as in
+ * pyannote's min_cluster_size rule. Memory stays sub-quadratic in the number of embeddings:
+ * beyond maxAhcPoints, chunks are clustered first (reduceByChunks).
  */
 import { checkNumber, mergeConfig } from '../config/index.js';
 import { ConfigError } from '../errors/index.js';
 import { averageLinkage, cutDendrogram, mergesBelow } from './ahc.js';
-import { pldaMerge } from './plda.js';
 
 export interface ClusteringConfig {
-  /**
-   * Average cosine distance under which AHC joins windows before PLDA merging (so, low: it
-   * over-clusters). Without PLDA features it is the final speaker threshold.
-   */
+  /** Average cosine distance under which two groups of embeddings are one speaker. */
   threshold: number;
-  /** PLDA log-likelihood ratio above which two clusters are merged as one speaker. */
-  llrThreshold: number;
-  /** Weight of one window in the PLDA statistics (windows overlap by half: not independent). */
-  statScale: number;
+  /** Clusters with less embedded speech than this join the most alike larger cluster when within foldThreshold. */
+  minClusterSec: number;
   /**
-   * Long inputs: PLDA clustering runs on consecutive blocks of this many windows (about 2 min
-   * of speech: the 10-60 s conversations it was calibrated on fit in one block), and the
-   * blocks' clusters are then joined by average linkage at `linkThreshold`.
+   * Cosine distance between centroids under which a small cluster joins a stable one: looser
+   * than `threshold` (a split-off piece of a voice is a noisy estimate), but a real minor
+   * speaker, far from everyone, stays.
    */
-  blockWindows: number;
+  foldThreshold: number;
   /**
-   * Average cosine distance under which clusters of different blocks are one speaker.
-   * Calibrated by tools/calibrate-films.ts on 15 10-min films of 2-6 calibration readers: 0.65
-   * got 10 right, against 5 at 0.6, 8 at 0.7 and 9 at 0.75.
+   * Embeddings of less speech than this are too noisy to shape the clusters: they are only
+   * assigned to the nearest cluster afterwards (as pyannote does with its short chunks).
    */
-  linkThreshold: number;
-  /** At most this many AHC clusters go to PLDA merging (bounds its m^2 memory). */
-  maxInitClusters: number;
+  minTrainSec: number;
   /** Force this many speakers (0 = find it). */
   numSpeakers: number;
   minSpeakers: number;
   maxSpeakers: number;
-  /** Above this many windows, chunks are clustered first and their clusters merged (bounds memory to maxAhcPoints^2 floats). */
+  /** Above this many embeddings, chunks are clustered first and their clusters merged (bounds memory to maxAhcPoints^2 floats). */
   maxAhcPoints: number;
 }
 
 export const DEFAULT_CLUSTERING_CONFIG: Readonly<ClusteringConfig> = Object.freeze({
-  threshold: 0.3,
-  llrThreshold: -10,
-  statScale: 0.5,
-  blockWindows: 150,
-  linkThreshold: 0.65,
-  maxInitClusters: 400,
+  threshold: 0.6,
+  minClusterSec: 6,
+  foldThreshold: 0.8,
+  minTrainSec: 1,
   numSpeakers: 0,
   minSpeakers: 1,
   maxSpeakers: 50,
-  maxAhcPoints: 1500,
+  maxAhcPoints: 2500,
 });
 
 export function validateClusteringConfig(partial?: Partial<ClusteringConfig>): ClusteringConfig {
   const c = mergeConfig('clustering', DEFAULT_CLUSTERING_CONFIG, partial);
   checkNumber('clustering.threshold', c.threshold, { min: 0, max: 2 });
-  checkNumber('clustering.llrThreshold', c.llrThreshold, { min: -1e6, max: 1e6 });
-  checkNumber('clustering.statScale', c.statScale, { min: 1e-3, max: 10 });
-  checkNumber('clustering.blockWindows', c.blockWindows, { min: 2, max: 100000, integer: true });
-  checkNumber('clustering.linkThreshold', c.linkThreshold, { min: 0, max: 2 });
-  checkNumber('clustering.maxInitClusters', c.maxInitClusters, { min: 2, max: 5000, integer: true });
+  checkNumber('clustering.minClusterSec', c.minClusterSec, { min: 0, max: 3600 });
+  checkNumber('clustering.foldThreshold', c.foldThreshold, { min: 0, max: 2 });
+  checkNumber('clustering.minTrainSec', c.minTrainSec, { min: 0, max: 60 });
   checkNumber('clustering.numSpeakers', c.numSpeakers, { min: 0, max: 1000, integer: true });
   checkNumber('clustering.minSpeakers', c.minSpeakers, { min: 1, max: 1000, integer: true });
   checkNumber('clustering.maxSpeakers', c.maxSpeakers, { min: 1, max: 1000, integer: true });
   checkNumber('clustering.maxAhcPoints', c.maxAhcPoints, { min: 2, max: 20000, integer: true });
-
   if (c.minSpeakers > c.maxSpeakers) {
     throw new ConfigError('clustering.minSpeakers', `<= maxSpeakers (${c.maxSpeakers})`, c.minSpeakers);
   }
@@ -79,107 +63,98 @@ export function validateClusteringConfig(partial?: Partial<ClusteringConfig>): C
 }
 
 export interface ClusteringResult {
-  /** Label per input window, 0..numClusters-1, numbered by first appearance. */
+  /** Label per input embedding, 0..numClusters-1, numbered by first appearance. */
   labels: Int32Array;
   numClusters: number;
 }
 
 /**
- * What decided the clusters: PLDA merging over the whole input, blocks of PLDA joined by
- * average linkage (long inputs), or average linkage alone (no PLDA features, or one window).
- * Later steps judge clusters by the same criterion (pipeline/assemble.ts: folding).
+ * @param embeddings row-major [n x dim], L2-normalised rows
+ * @param weightsSec seconds of speech behind each embedding
  */
-export type ClusteringCriterion = 'plda' | 'blocks' | 'ahc';
-
-export interface ClusteringOutcome extends ClusteringResult {
-  criterion: ClusteringCriterion;
-}
-
-/** The same windows in the PLDA space (toPldaSpace), with the model's between-speaker variances. */
-export interface PldaFeatures {
-  x: Float64Array;
-  phi: Float64Array;
-}
-
-/**
- * @param embeddings row-major [n x dim], L2-normalised rows (non-finite rows must be removed by the caller)
- * @param plda the same rows in the PLDA space: AHC then PLDA merging; without it, AHC alone
- */
-export function clusterEmbeddings(
+export function clusterSpeakers(
   embeddings: Float32Array,
+  weightsSec: ArrayLike<number>,
   n: number,
   dim: number,
   config: ClusteringConfig = DEFAULT_CLUSTERING_CONFIG,
-  plda?: PldaFeatures,
-): ClusteringOutcome {
-  if (!plda || n < 2) return { ...ahcCluster(embeddings, n, dim, config), criterion: 'ahc' };
-  if (n > config.blockWindows) return { ...clusterByBlocks(embeddings, n, dim, config, plda), criterion: 'blocks' };
-  return { ...pldaCluster(embeddings, n, dim, config, plda), criterion: 'plda' };
+): ClusteringResult {
+  const train: number[] = [];
+  for (let i = 0; i < n; i++) if (weightsSec[i] >= config.minTrainSec) train.push(i);
+  // With too few long chunks (a short file), every embedding shapes the clusters.
+  const rows = train.length >= 2 ? train : Array.from({ length: n }, (_, i) => i);
+  const x = new Float32Array(rows.length * dim);
+  rows.forEach((r, j) => x.set(embeddings.subarray(r * dim, (r + 1) * dim), j * dim));
+  const w = rows.map((r) => weightsSec[r]);
+  let result = ahcCluster(x, rows.length, dim, config, w);
+  if (config.numSpeakers === 0 && result.numClusters > 1) {
+    const target = foldSmallClusters(x, w, result, dim, config);
+    result = renumberByFirstAppearance(Int32Array.from(result.labels, (l) => target[l]));
+  }
+  if (rows.length === n) return result;
+  // The short chunks join the cluster whose centroid is most alike.
+  const centroids = clusterCentroids(x, result.labels, result.numClusters, dim);
+  const labels = new Int32Array(n);
+  rows.forEach((r, j) => (labels[r] = result.labels[j]));
+  for (let i = 0; i < n; i++) {
+    if (weightsSec[i] >= config.minTrainSec) continue;
+    let best = 0;
+    let bestSim = -Infinity;
+    for (let c = 0; c < result.numClusters; c++) {
+      let dot = 0;
+      for (let d = 0; d < dim; d++) dot += embeddings[i * dim + d] * centroids[c * dim + d];
+      if (dot > bestSim) {
+        bestSim = dot;
+        best = c;
+      }
+    }
+    labels[i] = best;
+  }
+  return { labels, numClusters: result.numClusters };
 }
 
 /**
- * Long inputs. Why blocks: over a long film a voice's turns differ in content and channel, so
- * its clusters' means stay further apart than the PLDA expects of many windows, and PLDA over
- * the whole film split a 1 h film of 6 voices into 35. Within ~2 min it behaves as calibrated;
- * across blocks, average linkage (the criterion calibrated before PLDA) joins the clusters.
+ * Clusters under minClusterSec join the stable cluster whose centroid is most alike when it is
+ * within foldThreshold; the max(1, minSpeakers) largest clusters are always stable.
+ * @returns per cluster, the cluster it joins (itself when kept)
  */
-function clusterByBlocks(embeddings: Float32Array, n: number, dim: number, config: ClusteringConfig, plda: PldaFeatures): ClusteringResult {
-  const pdim = plda.phi.length;
-  const block = config.blockWindows;
-  const local = new Int32Array(n);
-  let clusters = 0;
-  for (let b0 = 0; b0 < n; b0 += block) {
-    const b1 = Math.min(n, b0 + block);
-    const r = pldaCluster(
-      embeddings.subarray(b0 * dim, b1 * dim),
-      b1 - b0,
-      dim,
-      { ...config, numSpeakers: 0, minSpeakers: 1, maxSpeakers: Math.max(config.maxSpeakers, 1) },
-      { x: plda.x.subarray(b0 * pdim, b1 * pdim), phi: plda.phi },
-    );
-    for (let i = b0; i < b1; i++) local[i] = clusters + r.labels[i - b0];
-    clusters += r.numClusters;
+export function foldSmallClusters(
+  embeddings: Float32Array,
+  weightsSec: ArrayLike<number>,
+  clusters: ClusteringResult,
+  dim: number,
+  config: Pick<ClusteringConfig, 'minClusterSec' | 'minSpeakers' | 'foldThreshold'>,
+): Int32Array {
+  const k = clusters.numClusters;
+  const secs = new Float64Array(k);
+  clusters.labels.forEach((l, i) => (secs[l] += weightsSec[i]));
+  const target = Int32Array.from({ length: k }, (_, c) => c);
+  const byTime = Array.from({ length: k }, (_, c) => c).sort((a, b) => secs[b] - secs[a]);
+  const stableCount = Math.max(byTime.filter((c) => secs[c] >= config.minClusterSec).length, Math.min(k, config.minSpeakers));
+  if (stableCount === 0 || stableCount === k) return target;
+  const stable = byTime.slice(0, stableCount);
+  const centroids = clusterCentroids(embeddings, clusters.labels, k, dim);
+  for (const c of byTime.slice(stableCount)) {
+    let best = stable[0];
+    let bestSim = -Infinity;
+    for (const s of stable) {
+      let dot = 0;
+      for (let d = 0; d < dim; d++) dot += centroids[c * dim + d] * centroids[s * dim + d];
+      if (dot > bestSim) {
+        bestSim = dot;
+        best = s;
+      }
+    }
+    if (1 - bestSim < config.foldThreshold) target[c] = best;
   }
-  // Each block cluster becomes its unnormalised mean weighted by its size: average linkage over
-  // the means is then exactly average linkage over their windows (see reduceByChunks).
-  const means = new Float32Array(clusters * dim);
-  const sizes = new Float64Array(clusters);
-  for (let i = 0; i < n; i++) {
-    sizes[local[i]]++;
-    for (let d = 0; d < dim; d++) means[local[i] * dim + d] += embeddings[i * dim + d];
-  }
-  for (let c = 0; c < clusters; c++) for (let d = 0; d < dim; d++) means[c * dim + d] /= sizes[c];
-  const global = ahcCluster(means, clusters, dim, { ...config, threshold: config.linkThreshold }, sizes);
-  const labels = new Int32Array(n);
-  for (let i = 0; i < n; i++) labels[i] = global.labels[local[i]];
-  return renumberByFirstAppearance(labels);
-}
-
-function pldaCluster(embeddings: Float32Array, n: number, dim: number, config: ClusteringConfig, plda: PldaFeatures): ClusteringResult {
-  if (n < 2) return ahcCluster(embeddings, n, dim, config);
-  const forced = config.numSpeakers > 0;
-  const minK = forced ? config.numSpeakers : config.minSpeakers;
-  const maxK = forced ? config.numSpeakers : config.maxSpeakers;
-  const init = ahcCluster(embeddings, n, dim, {
-    ...config,
-    numSpeakers: 0,
-    minSpeakers: Math.min(n, Math.max(minK, 1)),
-    maxSpeakers: Math.max(config.maxInitClusters, minK),
-  });
-  const merged = pldaMerge(plda.x, n, plda.phi, init.labels, init.numClusters, {
-    llrThreshold: config.llrThreshold,
-    statScale: config.statScale,
-    minClusters: minK,
-    maxClusters: maxK,
-  });
-  return renumberByFirstAppearance(merged.labels);
+  return target;
 }
 
 /**
  * Average-linkage AHC cut at `threshold` (clamped to [minSpeakers, maxSpeakers], or forced to numSpeakers).
  * @param pointWeights optional weight per row (e.g. windows per segment) for average linkage
  */
-function ahcCluster(
+export function ahcCluster(
   embeddings: Float32Array,
   n: number,
   dim: number,
@@ -303,5 +278,3 @@ export function clusterCentroids(embeddings: Float32Array, labels: Int32Array, n
 }
 
 export { averageLinkage, cutDendrogram, mergesBelow } from './ahc.js';
-export { SpeakerProjection, DEFAULT_PROJECTION_URL, type SpeakerProjectionFile } from './projection.js';
-export { pldaClusterStats, pldaLlr, pldaMerge, toPldaSpace, type PldaClusterStats, type PldaModel, type PldaMergeParams } from './plda.js';

@@ -1,11 +1,11 @@
 /** Public library API. */
 import { Engine, type EngineOptions } from './engine.js';
-import type { Counts, Diarization, DiarizeOptions } from './types.js';
+import type { Counts, Diarization, DiarizeOptions } from '../types.js';
 
-export { Engine, type EngineOptions, type DiarizationDetails } from './engine.js';
+export { Engine, type EngineOptions, type FileAnalysis, type AnalysedChunk } from './engine.js';
 export { assembleDiarization } from './assemble.js';
-export { DEFAULT_PIPELINE_CONFIG, validatePipelineConfig, type PipelineConfig, type PipelineOverrides } from './config.js';
-export type * from './types.js';
+export { DEFAULT_PIPELINE_CONFIG, validatePipelineConfig, mergeOverrides, type PipelineConfig, type PipelineOverrides } from './config.js';
+export type * from '../types.js';
 
 export async function createEngine(options: EngineOptions = {}): Promise<Engine> {
   return Engine.create(options);

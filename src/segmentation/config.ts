@@ -1,0 +1,41 @@
+/**
+ * Segmentation stage config: how the 10 s segmentation windows step over the file, and which
+ * part of a local speaker's speech is handed on to be embedded.
+ */
+import { checkNumber, mergeConfig } from '../config/index.js';
+
+export interface SegmentationConfig {
+  /**
+   * Step between segmentation windows. Half a window: every frame is judged by two windows
+   * (their average decides turns and overlap) and every second of speech is embedded about once.
+   */
+  stepSec: number;
+  /** Windows per ONNX run. */
+  batchWindows: number;
+  /**
+   * A local speaker with less speech than this in a window gets no embedding (its speech is then
+   * left out of the turns); short ones are embedded but only assigned afterwards (clustering.minTrainSec).
+   */
+  minChunkSec: number;
+  /**
+   * At most this much of a local speaker's speech in one window is embedded, frames nearest the
+   * window centre first (where the segmentation is surest); with a 5 s step, about once per second.
+   */
+  maxChunkSec: number;
+}
+
+export const DEFAULT_SEGMENTATION_CONFIG: Readonly<SegmentationConfig> = Object.freeze({
+  stepSec: 5,
+  batchWindows: 8,
+  minChunkSec: 0.25,
+  maxChunkSec: 5,
+});
+
+export function validateSegmentationConfig(partial?: Partial<SegmentationConfig>): SegmentationConfig {
+  const c = mergeConfig('segmentation', DEFAULT_SEGMENTATION_CONFIG, partial);
+  checkNumber('segmentation.stepSec', c.stepSec, { min: 0.5, max: 10 });
+  checkNumber('segmentation.batchWindows', c.batchWindows, { min: 1, max: 64, integer: true });
+  checkNumber('segmentation.minChunkSec', c.minChunkSec, { min: 0.1, max: 10 });
+  checkNumber('segmentation.maxChunkSec', c.maxChunkSec, { min: c.minChunkSec, max: 10 });
+  return c;
+}

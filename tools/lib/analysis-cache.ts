@@ -1,0 +1,41 @@
+/**
+ * On-disk cache of FileAnalysis (the streaming pass: segmentation, embeddings, sex features),
+ * so calibration and benchmarks re-run clustering and reconstruction without the models.
+ * Keyed by the file's path, size and mtime and the segmentation config.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Engine, FileAnalysis, PipelineConfig } from '../../src/pipeline/index.js';
+
+export async function cachedAnalysis(engine: Engine, file: string, cfg: PipelineConfig, cacheDir: string): Promise<FileAnalysis> {
+  const st = statSync(file);
+  const key = createHash('sha1')
+    .update(JSON.stringify([path.resolve(file), st.size, st.mtimeMs, cfg.segmentation]))
+    .digest('hex');
+  const p = path.join(cacheDir, `${key}.json`);
+  if (existsSync(p)) return decode(JSON.parse(readFileSync(p, 'utf8')));
+  const a = await engine.analyse(file, cfg);
+  mkdirSync(cacheDir, { recursive: true });
+  writeFileSync(p, JSON.stringify(encode(a)));
+  return a;
+}
+
+function encode(a: FileAnalysis) {
+  return {
+    ...a,
+    windows: a.windows.map((w) => ({ startSample: w.startSample, active: Buffer.from(w.active).toString('base64') })),
+    embeddings: Buffer.from(a.embeddings.buffer, a.embeddings.byteOffset, a.embeddings.byteLength).toString('base64'),
+    sexRows: a.sexRows.map((r) => Array.from(r)),
+  };
+}
+
+function decode(o: ReturnType<typeof encode>): FileAnalysis {
+  const emb = Buffer.from(o.embeddings, 'base64');
+  return {
+    ...o,
+    windows: o.windows.map((w) => ({ startSample: w.startSample, active: new Uint8Array(Buffer.from(w.active, 'base64')) })),
+    embeddings: new Float32Array(emb.buffer.slice(emb.byteOffset, emb.byteOffset + emb.byteLength)),
+    sexRows: o.sexRows.map((r) => Float32Array.from(r)),
+  };
+}
