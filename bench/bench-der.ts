@@ -31,7 +31,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { formatRttm, readRttm, readUem, type Interval } from '../src/io/index.js';
 import { scoreDerFiles, type DerReport } from '../src/metrics/index.js';
-import type { Counts, Diarization, DiarizeOptions, Turn } from '../src/pipeline/types.js';
+import type { Counts, Diarization, DiarizeOptions, Turn } from '../src/types.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 

@@ -6,9 +6,9 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseRttm } from '../../src/io/index.js';
-import type { Turn } from '../../src/pipeline/types.js';
+import type { Turn } from '../../src/types.js';
 import { scoreDer } from '../../src/metrics/index.js';
-import type { Diarization } from '../../src/pipeline/types.js';
+import type { Diarization } from '../../src/types.js';
 
 export interface TruthEntry {
   speech_by_speaker: Record<string, number>;

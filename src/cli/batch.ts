@@ -22,7 +22,7 @@ import {
 } from '../batch/index.js';
 import { CountSpeakersError } from '../errors/index.js';
 import { formatRttm } from '../io/index.js';
-import type { Turn } from '../pipeline/types.js';
+import type { Turn } from '../types.js';
 import type { WorkerDiarizeOptions } from '../pipeline/workerMessages.js';
 import { toJsonRecord, uriOf } from './count.js';
 import { describeFailure, UsageError } from './errors.js';

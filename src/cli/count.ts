@@ -6,7 +6,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatRttm } from '../io/index.js';
 import { createEngine, type Engine } from '../pipeline/index.js';
-import type { Diarization, DiarizeOptions } from '../pipeline/types.js';
+import type { Diarization, DiarizeOptions } from '../types.js';
 import { describeFailure, UsageError } from './errors.js';
 import { EXIT, type CliIo } from './io.js';
 import { ProgressBar } from './progress.js';

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { CountSpeakersError, isCountSpeakersError } from '../errors/index.js';
 import { readRttm, readUem, type Interval } from '../io/index.js';
-import type { Turn } from '../pipeline/types.js';
+import type { Turn } from '../types.js';
 import { scoreDerFiles, type DerReport, type DerTotals } from '../metrics/index.js';
 import { EXIT, type CliIo } from './io.js';
 

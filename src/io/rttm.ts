@@ -10,7 +10,7 @@
  * because a silently half-read reference would give a wrong DER.
  */
 import { AnnotationError, ConfigError } from '../errors/index.js';
-import type { Turn } from '../pipeline/types.js';
+import type { Turn } from '../types.js';
 import { contentLines, parseDecimal, readAnnotationText } from './text.js';
 
 /** RTTM record types defined by NIST (md-eval-22) other than SPEAKER: skipped, not errors. */

@@ -20,7 +20,7 @@
 import { checkBoolean, checkNumber, mergeConfig } from '../config/index.js';
 import { ConfigError } from '../errors/index.js';
 import type { Interval } from '../io/text.js';
-import type { Turn } from '../pipeline/types.js';
+import type { Turn } from '../types.js';
 import { maxWeightAssignment } from './hungarian.js';
 import { spansCoveredAtLeast, subtractSpans, unionSpans, type Span } from './intervals.js';
 

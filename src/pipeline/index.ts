@@ -5,7 +5,7 @@ import type { Counts, Diarization, DiarizeOptions } from '../types.js';
 export { Engine, type EngineOptions, type FileAnalysis, type AnalysedChunk } from './engine.js';
 export { assembleDiarization } from './assemble.js';
 export { DEFAULT_PIPELINE_CONFIG, validatePipelineConfig, mergeOverrides, type PipelineConfig, type PipelineOverrides } from './config.js';
-export type * from '../types.js';
+
 
 export async function createEngine(options: EngineOptions = {}): Promise<Engine> {
   return Engine.create(options);
@@ -25,3 +25,4 @@ export async function diarize(file: string, options: DiarizeOptions = {}): Promi
 export async function countSpeakers(file: string, options: DiarizeOptions = {}): Promise<Counts> {
   return { ...(await diarize(file, options)).counts };
 }
+export type * from '../types.js';

@@ -3,7 +3,7 @@
  * Plain data only (structured clone); progress goes over a MessagePort transferred with the task.
  */
 import type { MessagePort } from 'node:worker_threads';
-import type { Diarization, DiarizeOptions, ProgressStage } from './types.js';
+import type { Diarization, DiarizeOptions, ProgressStage } from '../types.js';
 
 /** The per-file options a worker accepts (threads are fixed per worker; progress goes over the port). */
 export type WorkerDiarizeOptions = Omit<DiarizeOptions, 'onProgress' | 'threads'>;

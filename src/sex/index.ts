@@ -9,7 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { ModelError } from '../errors/index.js';
-import type { Sex } from '../pipeline/types.js';
+import type { Sex } from '../types.js';
 import { logit, sigmoid, type LogisticModel } from './logistic.js';
 
 export interface SexModelFile {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { scoreFile, summarise, wilsonInterval, type TruthEntry } from '../../bench/lib/score-sim.js';
-import type { Diarization, Turn } from '../../src/pipeline/types.js';
+import type { Diarization, Turn } from '../../src/types.js';
 
 describe('wilsonInterval', () => {
   it('matches the 95 % Wilson score interval (golden values from the closed form)', () => {

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { readRttm, readUem } from '../../src/io/index.js';
 import { scoreDer, scoreDerFiles } from '../../src/metrics/index.js';
-import type { Turn } from '../../src/pipeline/types.js';
+import type { Turn } from '../../src/types.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const dataDir = process.env.COUNT_SPEAKERS_DATA ?? path.resolve(repoRoot, '../shared/data');
