@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import type * as ort from 'onnxruntime-node';
 import { checkNumber } from '../config/index.js';
 import { CAMPPLUS_FBANK_CONFIG, kaldiFbank, kaldiFrameCount, subtractBandMeans } from '../features/kaldiFbank.js';
-import { openSpeakerModel, runFeatureBatch, type SpeakerModelSpec } from './onnxSession.js';
+import { openOnnxModel, runFeatureBatch, type OnnxModelSpec } from '../runtime/onnxSession.js';
 
 export const CAMPPLUS_MODEL_FILE = 'campplus.onnx';
 
@@ -23,7 +23,7 @@ export interface CampPlusOptions {
   threads?: number;
 }
 
-const SPEC: SpeakerModelSpec = {
+const SPEC: OnnxModelSpec = {
   label: 'CAM++ speaker model',
   fix: 'regenerate it with tools/convert_campplus.py',
   input: 'fbank',
@@ -55,7 +55,7 @@ export class CampPlusEmbedder {
   static async create(options: CampPlusOptions = {}): Promise<CampPlusEmbedder> {
     const modelPath = options.modelPath ?? defaultCampPlusPath();
     const threads = checkNumber('threads', options.threads ?? 1, { min: 1, max: 256, integer: true });
-    const { session, metadata } = await openSpeakerModel(modelPath, threads, SPEC);
+    const { session, metadata } = await openOnnxModel(modelPath, threads, SPEC);
     return new CampPlusEmbedder(session, modelPath, metadata);
   }
 
