@@ -1,8 +1,10 @@
 /**
- * Feature frontend benchmark (issue #6): the model's full mel frontend
- * (VOICE_ENCODER_MEL_CONFIG: n_fft 400, hop 160, 40 slaney mels, centre zero padding, power)
- * with the TypeScript backend (fft.js Bluestein for n_fft=400, src/features/tsBackend.ts)
- * and with the WASM SIMD core, single thread, same audio, same config, in one run.
+ * Feature frontend benchmark, single thread, same audio, in one run:
+ * - the voice encoder's mel frontend (VOICE_ENCODER_MEL_CONFIG: n_fft 400, hop 160, 40 slaney
+ *   mels, centre zero padding, power) with the TypeScript backend (mixed-radix FFT for
+ *   n_fft=400, src/features/tsBackend.ts) and with the WASM SIMD core;
+ * - CAM++'s Kaldi filterbank (CAMPPLUS_FBANK_CONFIG: 25/10 ms, FFT 512, 80 bins, log) with the
+ *   TypeScript implementation (src/features/kaldiFbank.ts, fft.js) and the WASM core.
  *
  *   npm run bench:dsp -- [--json out.json] [--minutes 10] [--repeats 5]
  *
@@ -16,6 +18,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { readAudio } from '../src/audio/index.js';
+import { CAMPPLUS_FBANK_CONFIG, kaldiFbank } from '../src/features/kaldiFbank.js';
 import { VOICE_ENCODER_MEL_CONFIG } from '../src/features/melConfig.js';
 import { TsFeatureBackend } from '../src/features/tsBackend.js';
 import type { FeatureBackend, MelConfig, MelSpectrogram } from '../src/features/types.js';
@@ -62,15 +65,19 @@ async function loadAudio(targetSamples: number): Promise<{ samples: Float32Array
   return { samples: out, source: 'synthetic' };
 }
 
-function time(backend: FeatureBackend, samples: Float32Array, config: MelConfig): { best: number; all: number[]; result: MelSpectrogram } {
-  let result = backend.melSpectrogram(samples.subarray(0, SR * 20), config); // warm-up (JIT, plans)
+function timeFn(run: (x: Float32Array) => MelSpectrogram, samples: Float32Array): { best: number; all: number[]; result: MelSpectrogram } {
+  let result = run(samples.subarray(0, SR * 20)); // warm-up (JIT, plans)
   const all: number[] = [];
   for (let r = 0; r < repeats; r++) {
     const t0 = performance.now();
-    result = backend.melSpectrogram(samples, config);
+    result = run(samples);
     all.push((performance.now() - t0) / 1000);
   }
   return { best: Math.min(...all), all, result };
+}
+
+function time(backend: FeatureBackend, samples: Float32Array, config: MelConfig): { best: number; all: number[]; result: MelSpectrogram } {
+  return timeFn((x) => backend.melSpectrogram(x, config), samples);
 }
 
 const config = VOICE_ENCODER_MEL_CONFIG;
@@ -108,8 +115,23 @@ try {
   console.log(`wasm SIMD core:      best ${wasmRun.best.toFixed(3)} s  [runs: ${fmt(wasmRun.all)}]  -> ${featureSecondsPerAudioHour.toFixed(3)} s per audio hour`);
   console.log(`speedupVsFftJs: ${speedupVsFftJs.toFixed(2)} (target >= 3); featureSecondsPerAudioHour: ${featureSecondsPerAudioHour.toFixed(3)} (target <= 2)`);
   console.log(`max per-frame relative difference ts vs wasm: ${worst.toExponential(2)}`);
+
+  // CAM++'s Kaldi filterbank.
+  const fb = CAMPPLUS_FBANK_CONFIG;
+  console.log(`\nKaldi fbank (CAM++): ${fb.windowSamples}/${fb.hopSamples} samples, FFT 512, ${fb.melBands} bins, log, snip_edges`);
+  const kTs = timeFn((x) => kaldiFbank(x, fb), samples);
+  const kWasm = timeFn((x) => wasm.kaldiFbank(x, fb), samples);
+  if (kTs.result.frames !== kWasm.result.frames) throw new Error(`Kaldi frame counts differ: ts ${kTs.result.frames}, wasm ${kWasm.result.frames}`);
+  let kWorst = 0;
+  for (let i = 0; i < kTs.result.data.length; i++) kWorst = Math.max(kWorst, Math.abs(kTs.result.data[i] - kWasm.result.data[i]));
+  const kaldiTsPerHour = (kTs.best / audioSec) * 3600;
+  const kaldiWasmPerHour = (kWasm.best / audioSec) * 3600;
+  console.log(`frames: ${kWasm.result.frames}`);
+  console.log(`ts (fft.js, float64):   best ${kTs.best.toFixed(3)} s  [runs: ${fmt(kTs.all)}]  -> ${kaldiTsPerHour.toFixed(2)} s per audio hour`);
+  console.log(`wasm core (f64x2 SIMD): best ${kWasm.best.toFixed(3)} s  [runs: ${fmt(kWasm.all)}]  -> ${kaldiWasmPerHour.toFixed(2)} s per audio hour`);
+  console.log(`kaldi speedup wasm vs ts: ${(kTs.best / kWasm.best).toFixed(2)}; max |ts - wasm| (log units): ${kWorst.toExponential(2)}`);
   if (jsonOut !== undefined) {
-    writeFileSync(jsonOut, JSON.stringify({ speedupVsFftJs, featureSecondsPerAudioHour }, null, 2) + '\n');
+    writeFileSync(jsonOut, JSON.stringify({ speedupVsFftJs, featureSecondsPerAudioHour, kaldiTsPerHour, kaldiWasmPerHour }, null, 2) + '\n');
     console.log(`wrote ${jsonOut}`);
   }
 } finally {

@@ -1,6 +1,7 @@
 /*
- * count-speakers DSP core: framed real FFT, power/magnitude spectrum, mel filterbank and
- * MFCC (log + DCT), compiled freestanding to wasm32 with SIMD128 (see build.sh).
+ * count-speakers DSP core: framed real FFT, power/magnitude spectrum and mel filterbank (the
+ * GE2E voice encoder's frontend) and the Kaldi log mel filterbank (CAM++'s frontend), compiled
+ * freestanding to wasm32 with SIMD128 (see build.sh).
  *
  * Layout choice: SIMD runs ACROSS FRAMES. Each v128 lane holds the same sample/bin of 4
  * consecutive frames, so every butterfly is a plain vector op and any FFT size made of the
@@ -141,7 +142,7 @@ typedef struct {
   float *split_tw;             /* W_N^k, k = 0..M: (re, im) */
   float c3s, c5c1, c5c2, c5s1, c5s2; /* radix-3/5 butterfly constants */
   v128_t *buf_a, *buf_b;       /* 2*M vectors each (re, im interleaved) */
-  v128_t *spec;                /* bins vectors (power / magnitude) or 2*bins (complex) */
+  v128_t *spec;                /* bins vectors (power / magnitude) */
 } plan_t;
 
 /*
@@ -194,7 +195,7 @@ EXPORT(dsp_plan_create) plan_t *dsp_plan_create(u32 n, const float *table, const
   pl->split_tw = (float *)dsp_alloc((m + 1) * 2 * sizeof(float));
   pl->buf_a = (v128_t *)dsp_alloc(2 * m * sizeof(v128_t));
   pl->buf_b = (v128_t *)dsp_alloc(2 * m * sizeof(v128_t));
-  pl->spec = (v128_t *)dsp_alloc(2 * (m + 1) * sizeof(v128_t));
+  pl->spec = (v128_t *)dsp_alloc((m + 1) * sizeof(v128_t));
   if (!pl->split_tw || !pl->buf_a || !pl->buf_b || !pl->spec) return 0;
   for (u32 k = 0; k <= m; k++) {
     u32 e = k % n;
@@ -375,14 +376,13 @@ static void gather4(plan_t *pl, const float *in, const u32 start[4], const float
   }
 }
 
-#define KIND_COMPLEX 0u
 #define KIND_POWER 1u
 #define KIND_MAGNITUDE 2u
 
 /*
  * Split the M-point complex result Z into the real spectrum X[k], k = 0..M:
  *   X[k] = 0.5 (A + W_N^k D), A = Z[k] + conj Z[M-k], D = -i (Z[k] - conj Z[M-k]).
- * kind COMPLEX writes (re, im) vectors to spec[2k], spec[2k+1]; POWER/MAGNITUDE write spec[k].
+ * spec[k] = |X[k]|^2 (kind POWER) or |X[k]| (kind MAGNITUDE).
  */
 static void split_real(plan_t *pl, const v128_t *z, u32 kind) {
   u32 m = pl->m;
@@ -400,13 +400,8 @@ static void split_real(plan_t *pl, const v128_t *z, u32 kind) {
     v128_t wr = SPLAT(pl->split_tw[2 * k]), wi = SPLAT(pl->split_tw[2 * k + 1]);
     v128_t xr = MUL(half, ADD(ar, SUB(MUL(wr, dr), MUL(wi, di))));
     v128_t xi = MUL(half, ADD(ai, ADD(MUL(wr, di), MUL(wi, dr))));
-    if (kind == KIND_COMPLEX) {
-      out[2 * k] = xr;
-      out[2 * k + 1] = xi;
-    } else {
-      v128_t p = ADD(MUL(xr, xr), MUL(xi, xi));
-      out[k] = kind == KIND_MAGNITUDE ? wasm_f32x4_sqrt(p) : p;
-    }
+    v128_t p = ADD(MUL(xr, xr), MUL(xi, xi));
+    out[k] = kind == KIND_MAGNITUDE ? wasm_f32x4_sqrt(p) : p;
   }
 }
 
@@ -465,15 +460,12 @@ EXPORT(dsp_mel_destroy) void dsp_mel_destroy(mel_t *mel) {
 
 /*
  * Frame t is in[t*hop .. t*hop + N) times window[0..N) (the caller already applied centre
- * padding and padded the analysis window to N). kind: 0 complex, 1 power, 2 magnitude.
- * mel == 0: out is [frames x bins] (complex: [frames x bins x 2]);
- * mel != 0: out is [frames x bands] of the mel-weighted power/magnitude spectrum.
- * Returns 0 on success.
+ * padding and padded the analysis window to N). kind: 1 power, 2 magnitude.
+ * out is [frames x bands] of the mel-weighted power/magnitude spectrum. Returns 0 on success.
  */
 EXPORT(dsp_frames) int dsp_frames(plan_t *pl, const float *in, u32 frames, u32 hop, const float *window,
                                   u32 kind, const mel_t *mel, float *out) {
-  if (!pl || (mel && (mel->bins != pl->bins || kind == KIND_COMPLEX))) return 1;
-  u32 bins = pl->bins;
+  if (!pl || !mel || mel->bins != pl->bins || (kind != KIND_POWER && kind != KIND_MAGNITUDE)) return 1;
   float lanes[4];
   for (u32 t0 = 0; t0 < frames; t0 += 4) {
     u32 start[4];
@@ -484,41 +476,25 @@ EXPORT(dsp_frames) int dsp_frames(plan_t *pl, const float *in, u32 frames, u32 h
     v128_t *z = cfft(pl);
     split_real(pl, z, kind);
     const v128_t *spec = pl->spec;
-    if (mel) {
-      for (u32 b = 0; b < mel->bands; b++) {
-        const float *w = mel->weights + mel->offset[b];
-        const v128_t *p = spec + mel->start[b];
-        v128_t acc = wasm_f32x4_splat(0.0f);
-        for (u32 i = 0; i < mel->len[b]; i++) acc = ADD(acc, MUL(SPLAT(w[i]), p[i]));
-        mel->acc[b] = acc;
-      }
-      u32 nb = mel->bands;
-      for (u32 b = 0; b < nb; b++) {
-        wasm_v128_store(lanes, mel->acc[b]);
-        for (u32 f = 0; f < count; f++) out[(t0 + f) * nb + b] = lanes[f];
-      }
-    } else if (kind == KIND_COMPLEX) {
-      for (u32 k = 0; k < bins; k++) {
-        float re[4], im[4];
-        wasm_v128_store(re, spec[2 * k]);
-        wasm_v128_store(im, spec[2 * k + 1]);
-        for (u32 f = 0; f < count; f++) {
-          out[((t0 + f) * bins + k) * 2] = re[f];
-          out[((t0 + f) * bins + k) * 2 + 1] = im[f];
-        }
-      }
-    } else {
-      for (u32 k = 0; k < bins; k++) {
-        wasm_v128_store(lanes, spec[k]);
-        for (u32 f = 0; f < count; f++) out[(t0 + f) * bins + k] = lanes[f];
-      }
+    for (u32 b = 0; b < mel->bands; b++) {
+      const float *w = mel->weights + mel->offset[b];
+      const v128_t *p = spec + mel->start[b];
+      v128_t acc = wasm_f32x4_splat(0.0f);
+      for (u32 i = 0; i < mel->len[b]; i++) acc = ADD(acc, MUL(SPLAT(w[i]), p[i]));
+      mel->acc[b] = acc;
+    }
+    u32 nb = mel->bands;
+    for (u32 b = 0; b < nb; b++) {
+      wasm_v128_store(lanes, mel->acc[b]);
+      for (u32 f = 0; f < count; f++) out[(t0 + f) * nb + b] = lanes[f];
     }
   }
   return 0;
 }
 
 /* ------------------------------------------------------------------------------------- */
-/* MFCC: dB (librosa.power_to_db, ref 1) then DCT-II with a caller-supplied matrix.         */
+/* Kaldi log mel filterbank (CAM++'s frontend), in float64 like src/features/kaldiFbank.ts. */
+/* SIMD runs across frames again: each f64x2 lane is one of 2 consecutive frames.          */
 
 /* Natural log in double: x = m 2^e, m in [sqrt(1/2), sqrt(2)), ln m = 2 atanh((m-1)/(m+1)). */
 static double ln_pos(double x) {
@@ -534,32 +510,179 @@ static double ln_pos(double x) {
   return e * 0.69314718055994530942 + 2.0 * s * poly;
 }
 
-EXPORT(dsp_log10) double dsp_log10(double x) { return ln_pos(x) * 0.43429448190325182765; }
+typedef struct {
+  u32 win;      /* window samples L */
+  u32 n;        /* FFT size, a power of two >= L */
+  u32 m;        /* n / 2: complex FFT size */
+  u32 bands;
+  double preemph;
+  double log_floor;
+  double *window;  /* L */
+  double *tw;      /* W_n^j = (cos, -sin)(2 pi j / n), j < n */
+  u32 *rev;        /* bit reversal permutation of m */
+  u32 *band_start, *band_len, *band_off;
+  double *weights; /* concatenated non-zero weights of each band */
+  double *frame;   /* 2 x n: the two frames being prepared */
+  v128_t *z;       /* 2 m vectors: complex (re, im) per element, lanes = frames */
+  v128_t *power;   /* m vectors: |X[k]|^2, k < m (Kaldi gives the Nyquist bin no weight) */
+} kfb_t;
+
+EXPORT(dsp_kfb_destroy) void dsp_kfb_destroy(kfb_t *k) {
+  if (!k) return;
+  dsp_free(k->window);
+  dsp_free(k->tw);
+  dsp_free(k->rev);
+  dsp_free(k->band_start);
+  dsp_free(k->band_len);
+  dsp_free(k->band_off);
+  dsp_free(k->weights);
+  dsp_free(k->frame);
+  dsp_free(k->z);
+  dsp_free(k->power);
+  dsp_free(k);
+}
 
 /*
- * mel: [frames x bands] (positive values), dct: [coeffs x bands] row-major.
- * db = max(10 log10(max(amin, mel)), floorDb); out[t][c] = sum_b dct[c][b] db[b].
- * scratch: bands floats.
+ * win: window length L; n: FFT size (power of two >= max(L, 4)); window: L doubles;
+ * table: W_n^j as (cos, -sin) double pairs, j < n; band_start/band_len: u32 per band, bins
+ * below n/2; weights: the bands' weights back to back (sum of band_len doubles).
+ * Returns 0 on a bad size or out of memory (nothing leaks).
  */
-EXPORT(dsp_mfcc) int dsp_mfcc(const float *mel, u32 frames, u32 bands, float amin, float floor_db,
-                              const float *dct, u32 coeffs, float *scratch, float *out) {
-  for (u32 t = 0; t < frames; t++) {
-    const float *row = mel + t * bands;
-    for (u32 b = 0; b < bands; b++) {
-      float v = row[b] > amin ? row[b] : amin;
-      float db = (float)(10.0 * dsp_log10((double)v));
-      scratch[b] = db > floor_db ? db : floor_db;
+EXPORT(dsp_kfb_create) kfb_t *dsp_kfb_create(u32 win, u32 n, u32 bands, double preemph, double log_floor,
+                                             const double *window, const double *table,
+                                             const u32 *band_start, const u32 *band_len, const double *weights) {
+  if (n < 4 || (n & (n - 1)) != 0 || win < 1 || win > n || bands < 1) return 0;
+  kfb_t *k = (kfb_t *)zalloc(sizeof(kfb_t));
+  if (!k) return 0;
+  u32 m = n / 2, total = 0;
+  for (u32 b = 0; b < bands; b++) {
+    if (band_start[b] + band_len[b] > m) { dsp_kfb_destroy(k); return 0; }
+    total += band_len[b];
+  }
+  k->win = win;
+  k->n = n;
+  k->m = m;
+  k->bands = bands;
+  k->preemph = preemph;
+  k->log_floor = log_floor;
+  k->window = (double *)zalloc(win * sizeof(double));
+  k->tw = (double *)zalloc(2 * n * sizeof(double));
+  k->rev = (u32 *)zalloc(m * sizeof(u32));
+  k->band_start = (u32 *)zalloc(bands * sizeof(u32));
+  k->band_len = (u32 *)zalloc(bands * sizeof(u32));
+  k->band_off = (u32 *)zalloc(bands * sizeof(u32));
+  k->weights = (double *)zalloc((total ? total : 1) * sizeof(double));
+  k->frame = (double *)zalloc(2 * n * sizeof(double));
+  k->z = (v128_t *)zalloc(2 * m * sizeof(v128_t));
+  k->power = (v128_t *)zalloc(m * sizeof(v128_t));
+  if (!k->window || !k->tw || !k->rev || !k->band_start || !k->band_len || !k->band_off || !k->weights ||
+      !k->frame || !k->z || !k->power) {
+    dsp_kfb_destroy(k);
+    return 0;
+  }
+  for (u32 i = 0; i < win; i++) k->window[i] = window[i];
+  for (u32 j = 0; j < 2 * n; j++) k->tw[j] = table[j];
+  u32 bits = 0;
+  while ((1u << bits) < m) bits++;
+  for (u32 j = 0; j < m; j++) {
+    u32 r = 0;
+    for (u32 b = 0; b < bits; b++) r |= ((j >> b) & 1u) << (bits - 1 - b);
+    k->rev[j] = r;
+  }
+  u32 off = 0;
+  for (u32 b = 0; b < bands; b++) {
+    k->band_start[b] = band_start[b];
+    k->band_len[b] = band_len[b];
+    k->band_off[b] = off;
+    off += band_len[b];
+  }
+  for (u32 i = 0; i < total; i++) k->weights[i] = weights[i];
+  return k;
+}
+
+/* Remove the DC offset, pre-emphasise (the first sample against itself) and window one frame,
+   zero-padded to n; the same operations in the same order as kaldiFbank.ts, so the same doubles. */
+static void kfb_prepare(const kfb_t *k, const float *x, double *out) {
+  u32 L = k->win;
+  double mean = 0.0;
+  for (u32 i = 0; i < L; i++) mean += (double)x[i];
+  mean /= (double)L;
+  double pre = k->preemph;
+  for (u32 i = L - 1; i >= 1; i--) out[i] = ((double)x[i] - mean - pre * ((double)x[i - 1] - mean)) * k->window[i];
+  out[0] = ((double)x[0] - mean) * (1.0 - pre) * k->window[0];
+  for (u32 i = L; i < k->n; i++) out[i] = 0.0;
+}
+
+#define F64ADD wasm_f64x2_add
+#define F64SUB wasm_f64x2_sub
+#define F64MUL wasm_f64x2_mul
+
+/* Power spectrum of the two prepared frames: z[j] = x[2j] + i x[2j+1], radix-2 FFT of m points
+   (bit-reversed load, in place), then the real split X[k] = 0.5 (A + W_n^k D), as split_real. */
+static void kfb_power(kfb_t *k) {
+  u32 m = k->m, n = k->n;
+  const double *f0 = k->frame, *f1 = k->frame + n;
+  v128_t *z = k->z;
+  for (u32 j = 0; j < m; j++) {
+    u32 r = k->rev[j];
+    z[2 * r] = wasm_f64x2_make(f0[2 * j], f1[2 * j]);
+    z[2 * r + 1] = wasm_f64x2_make(f0[2 * j + 1], f1[2 * j + 1]);
+  }
+  for (u32 len = 2; len <= m; len <<= 1) {
+    u32 half = len / 2, step = n / len; /* W_len^j = W_n^(j n / len) */
+    for (u32 j = 0; j < half; j++) {
+      v128_t wr = wasm_f64x2_splat(k->tw[2 * j * step]), wi = wasm_f64x2_splat(k->tw[2 * j * step + 1]);
+      for (u32 i = j; i < m; i += len) {
+        v128_t ur = z[2 * i], ui = z[2 * i + 1];
+        v128_t xr = z[2 * (i + half)], xi = z[2 * (i + half) + 1];
+        v128_t vr = F64SUB(F64MUL(xr, wr), F64MUL(xi, wi));
+        v128_t vi = F64ADD(F64MUL(xr, wi), F64MUL(xi, wr));
+        z[2 * i] = F64ADD(ur, vr);
+        z[2 * i + 1] = F64ADD(ui, vi);
+        z[2 * (i + half)] = F64SUB(ur, vr);
+        z[2 * (i + half) + 1] = F64SUB(ui, vi);
+      }
     }
-    for (u32 c = 0; c < coeffs; c++) {
-      const float *d = dct + c * bands;
-      v128_t acc = wasm_f32x4_splat(0.0f);
-      u32 b = 0;
-      for (; b + 4 <= bands; b += 4) acc = ADD(acc, MUL(wasm_v128_load(d + b), wasm_v128_load(scratch + b)));
-      float lanes[4];
+  }
+  v128_t halfv = wasm_f64x2_splat(0.5);
+  for (u32 q = 0; q < m; q++) {
+    u32 q2 = q == 0 ? 0 : m - q;
+    v128_t zr = z[2 * q], zi = z[2 * q + 1];
+    v128_t cr = z[2 * q2], ci = wasm_f64x2_neg(z[2 * q2 + 1]);
+    v128_t ar = F64ADD(zr, cr), ai = F64ADD(zi, ci);
+    v128_t br = F64SUB(zr, cr), bi = F64SUB(zi, ci);
+    v128_t dr = bi, di = wasm_f64x2_neg(br); /* D = -i B */
+    v128_t wr = wasm_f64x2_splat(k->tw[2 * q]), wi = wasm_f64x2_splat(k->tw[2 * q + 1]);
+    v128_t xr = F64MUL(halfv, F64ADD(ar, F64SUB(F64MUL(wr, dr), F64MUL(wi, di))));
+    v128_t xi = F64MUL(halfv, F64ADD(ai, F64ADD(F64MUL(wr, di), F64MUL(wi, dr))));
+    k->power[q] = F64ADD(F64MUL(xr, xr), F64MUL(xi, xi));
+  }
+}
+
+/*
+ * Frame t is in[t*hop .. t*hop + L) (snip_edges: the caller passes whole frames only).
+ * out: [frames x bands] float32 of ln(max(sum_k w[k] |X[k]|^2, log_floor)). Returns 0 on success.
+ */
+EXPORT(dsp_kfb_frames) int dsp_kfb_frames(kfb_t *k, const float *in, u32 frames, u32 hop, float *out) {
+  if (!k) return 1;
+  u32 nb = k->bands;
+  double lanes[2];
+  for (u32 t0 = 0; t0 < frames; t0 += 2) {
+    u32 count = frames - t0 < 2 ? frames - t0 : 2;
+    kfb_prepare(k, in + t0 * hop, k->frame);
+    /* Tail: the last frame fills both lanes. */
+    kfb_prepare(k, in + (t0 + count - 1) * hop, k->frame + k->n);
+    kfb_power(k);
+    for (u32 b = 0; b < nb; b++) {
+      const double *w = k->weights + k->band_off[b];
+      const v128_t *p = k->power + k->band_start[b];
+      v128_t acc = wasm_f64x2_splat(0.0);
+      for (u32 i = 0; i < k->band_len[b]; i++) acc = F64ADD(acc, F64MUL(wasm_f64x2_splat(w[i]), p[i]));
       wasm_v128_store(lanes, acc);
-      float sum = (lanes[0] + lanes[1]) + (lanes[2] + lanes[3]);
-      for (; b < bands; b++) sum += d[b] * scratch[b];
-      out[t * coeffs + c] = sum;
+      for (u32 f = 0; f < count; f++) {
+        double e = lanes[f] > k->log_floor ? lanes[f] : k->log_floor;
+        out[(t0 + f) * nb + b] = (float)ln_pos(e);
+      }
     }
   }
   return 0;

@@ -4,12 +4,16 @@
  * chunk's band means removed. The model is convolutional with statistics pooling, so any
  * number of frames works: each chunk (one local speaker's speech in one segmentation window)
  * is embedded whole. One InferenceSession per instance, reused, released by dispose().
+ * The filterbank runs in the WASM DSP core when it loads (same numbers as the TypeScript one,
+ * which the golden tests pin) and in TypeScript otherwise.
  */
 import { fileURLToPath } from 'node:url';
 import type * as ort from 'onnxruntime-node';
-import { checkNumber } from '../config/index.js';
+import { checkNumber, checkOneOf } from '../config/index.js';
+import { CountSpeakersError } from '../errors/index.js';
 import { CAMPPLUS_FBANK_CONFIG, kaldiFbank, kaldiFrameCount, subtractBandMeans } from '../features/kaldiFbank.js';
-import { openSpeakerModel, runFeatureBatch, type SpeakerModelSpec } from './onnxSession.js';
+import { createWasmBackend, type WasmFeatureBackend } from '../features/wasmBackend.js';
+import { openOnnxModel, runFeatureBatch, type OnnxModelSpec } from '../runtime/onnxSession.js';
 
 export const CAMPPLUS_MODEL_FILE = 'campplus.onnx';
 
@@ -21,9 +25,15 @@ export interface CampPlusOptions {
   modelPath?: string;
   /** ONNX intra-op threads (default 1). */
   threads?: number;
+  /**
+   * Where the Kaldi filterbank runs: 'wasm' (the default: the WASM core, falling back to
+   * TypeScript when it cannot load) or 'ts'. Given explicitly, 'wasm' throws WASM_UNAVAILABLE
+   * instead of falling back.
+   */
+  fbankBackend?: 'wasm' | 'ts';
 }
 
-const SPEC: SpeakerModelSpec = {
+const SPEC: OnnxModelSpec = {
   label: 'CAM++ speaker model',
   fix: 'regenerate it with tools/convert_campplus.py',
   input: 'fbank',
@@ -43,10 +53,15 @@ export class CampPlusEmbedder {
   readonly sampleRateHz = CAMPPLUS_FBANK_CONFIG.sampleRateHz;
   readonly modelPath: string;
   readonly metadata: Readonly<Record<string, string>>;
+  /** Where the filterbank runs for this instance. */
+  readonly fbankBackend: 'wasm' | 'ts';
   private session: ort.InferenceSession | null;
+  private readonly wasm: WasmFeatureBackend | null;
 
-  private constructor(session: ort.InferenceSession, modelPath: string, metadata: Record<string, string>) {
+  private constructor(session: ort.InferenceSession, modelPath: string, metadata: Record<string, string>, wasm: WasmFeatureBackend | null) {
     this.session = session;
+    this.wasm = wasm;
+    this.fbankBackend = wasm !== null ? 'wasm' : 'ts';
     this.modelPath = modelPath;
     this.metadata = Object.freeze(metadata);
     this.dim = Number(metadata.embedding_dim);
@@ -55,8 +70,23 @@ export class CampPlusEmbedder {
   static async create(options: CampPlusOptions = {}): Promise<CampPlusEmbedder> {
     const modelPath = options.modelPath ?? defaultCampPlusPath();
     const threads = checkNumber('threads', options.threads ?? 1, { min: 1, max: 256, integer: true });
-    const { session, metadata } = await openSpeakerModel(modelPath, threads, SPEC);
-    return new CampPlusEmbedder(session, modelPath, metadata);
+    const backend = options.fbankBackend === undefined ? undefined : checkOneOf('fbankBackend', options.fbankBackend, ['wasm', 'ts'] as const);
+    let wasm: WasmFeatureBackend | null = null;
+    if (backend !== 'ts') {
+      try {
+        wasm = createWasmBackend();
+      } catch (e) {
+        // The WASM core is an accelerator; the TypeScript filterbank computes the same numbers.
+        if (!(e instanceof CountSpeakersError && e.code === 'WASM_UNAVAILABLE') || backend === 'wasm') throw e;
+      }
+    }
+    try {
+      const { session, metadata } = await openOnnxModel(modelPath, threads, SPEC);
+      return new CampPlusEmbedder(session, modelPath, metadata, wasm);
+    } catch (e) {
+      wasm?.dispose();
+      throw e;
+    }
   }
 
   /** Samples a chunk needs to be embedded at all. */
@@ -71,7 +101,8 @@ export class CampPlusEmbedder {
    */
   async embed(samples: Float32Array): Promise<Float32Array | null> {
     if (kaldiFrameCount(samples.length, CAMPPLUS_FBANK_CONFIG) < CAMPPLUS_MIN_FRAMES) return null;
-    const fbank = subtractBandMeans(kaldiFbank(samples, CAMPPLUS_FBANK_CONFIG));
+    const raw = this.wasm !== null ? this.wasm.kaldiFbank(samples, CAMPPLUS_FBANK_CONFIG) : kaldiFbank(samples, CAMPPLUS_FBANK_CONFIG);
+    const fbank = subtractBandMeans(raw);
     const out = await runFeatureBatch(this.session, this.modelPath, SPEC, fbank.data, 1, fbank.melBands);
     for (let i = 0; i < out.length; i++) if (!Number.isFinite(out[i])) return null;
     return out;
@@ -80,6 +111,7 @@ export class CampPlusEmbedder {
   async dispose(): Promise<void> {
     const s = this.session;
     this.session = null;
+    this.wasm?.dispose();
     if (s !== null) await s.release();
   }
 }

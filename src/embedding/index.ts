@@ -3,4 +3,4 @@ export { DEFAULT_EMBEDDING_CONFIG, validateEmbeddingConfig, type EmbeddingConfig
 export { OnnxVoiceEncoder, defaultVoiceEncoderPath, VOICE_ENCODER_MODEL_FILE, type VoiceEncoderOptions } from './onnxVoiceEncoder.js';
 export { embedUtterance, embedWindows, embedWindowMels, windowMels, windowSegments, type EmbedOptions } from './embed.js';
 export { computePartialSlices, roundHalfEven, type PartialSlice } from './partials.js';
-export { readOnnxMetadata } from './onnxMetadata.js';
+export { readOnnxMetadata } from '../runtime/onnxMetadata.js';

@@ -9,7 +9,7 @@ import { checkNumber } from '../config/index.js';
 import { ModelError } from '../errors/index.js';
 import { VOICE_ENCODER_MEL_CONFIG } from '../features/melConfig.js';
 import type { MelConfig } from '../features/types.js';
-import { readOnnxMetadata } from './onnxMetadata.js';
+import { readOnnxMetadata } from '../runtime/onnxMetadata.js';
 import type { EmbeddingModel, EncoderOutput } from './types.js';
 
 export const VOICE_ENCODER_MODEL_FILE = 'voice-encoder.onnx';

@@ -2,8 +2,8 @@
  * Real-input power spectrum |X[k]|^2, k = 0..size/2, behind one small interface so the
  * WASM core can replace it. fft.js only does powers of two; Resemblyzer needs size 400,
  * so other even sizes use a half-size complex DFT (real packing): a mixed-radix (2/3/4/5)
- * Stockham FFT when size/2 factors that way (200 = 4*2*5*5), otherwise Bluestein's chirp-z
- * algorithm on a power-of-two fft.js transform. Everything is float64.
+ * Stockham FFT, so size/2 must factor that way (200 = 4*2*5*5), as in the WASM core.
+ * Everything is float64.
  */
 import FFT from 'fft.js';
 import { ConfigError } from '../errors/index.js';
@@ -20,10 +20,15 @@ export function isPowerOfTwo(n: number): boolean {
   return Number.isInteger(n) && n >= 1 && (n & (n - 1)) === 0;
 }
 
+/** What createRealFft accepts: an even integer >= 4 whose half has no prime factor above 5 (or a power of two). */
+export function isSupportedFftSize(size: number): boolean {
+  return Number.isInteger(size) && size >= 4 && size % 2 === 0 && (isPowerOfTwo(size) || smallFactors(size / 2) !== null);
+}
+
+export const FFT_SIZE_EXPECTED = 'an even integer >= 4 whose half has no prime factor above 5 (e.g. 400, 480, 512)';
+
 export function createRealFft(size: number): RealFft {
-  if (!Number.isInteger(size) || size < 4 || size % 2 !== 0) {
-    throw new ConfigError('fftSize', 'an even integer >= 4', size);
-  }
+  if (!isSupportedFftSize(size)) throw new ConfigError('fftSize', FFT_SIZE_EXPECTED, size);
   return isPowerOfTwo(size) ? new Pow2RealFft(size) : new PackedRealFft(size);
 }
 
@@ -258,84 +263,6 @@ export class MixedRadixDft implements ComplexDft {
   }
 }
 
-/** Complex DFT of any length m by Bluestein: a circular convolution of length 2^p >= 2m-1. */
-export class BluesteinDft implements ComplexDft {
-  readonly convSize: number;
-  private readonly fft: FFT;
-  /** chirp w[n] = exp(-i*pi*n^2/m), interleaved re/im */
-  private readonly chirp: Float64Array;
-  /** FFT of the conjugate chirp laid out for circular convolution */
-  private readonly chirpSpectrum: Float64Array;
-  private readonly a: Float64Array;
-  private readonly aSpec: Float64Array;
-  private readonly conv: Float64Array;
-
-  constructor(readonly m: number) {
-    let L = 1;
-    while (L < 2 * m - 1) L *= 2;
-    this.convSize = L;
-    this.fft = new FFT(L);
-    this.chirp = new Float64Array(2 * m);
-    for (let n = 0; n < m; n++) {
-      // n^2 mod 2m keeps the angle exact for large n (n^2 grows past float precision otherwise).
-      const angle = (Math.PI * ((n * n) % (2 * m))) / m;
-      this.chirp[2 * n] = Math.cos(angle);
-      this.chirp[2 * n + 1] = -Math.sin(angle);
-    }
-    const b = new Float64Array(2 * L);
-    for (let n = 0; n < m; n++) {
-      const re = this.chirp[2 * n];
-      const im = -this.chirp[2 * n + 1];
-      b[2 * n] = re;
-      b[2 * n + 1] = im;
-      if (n > 0) {
-        b[2 * (L - n)] = re;
-        b[2 * (L - n) + 1] = im;
-      }
-    }
-    this.chirpSpectrum = new Float64Array(2 * L);
-    this.fft.transform(this.chirpSpectrum, b);
-    this.a = new Float64Array(2 * L);
-    this.aSpec = new Float64Array(2 * L);
-    this.conv = new Float64Array(2 * L);
-  }
-
-  /** input/output interleaved re/im of length 2m (may be the same array). */
-  transform(input: Float64Array, output: Float64Array): void {
-    const { m, a, chirp } = this;
-    a.fill(0);
-    for (let n = 0; n < m; n++) {
-      const xr = input[2 * n];
-      const xi = input[2 * n + 1];
-      const cr = chirp[2 * n];
-      const ci = chirp[2 * n + 1];
-      a[2 * n] = xr * cr - xi * ci;
-      a[2 * n + 1] = xr * ci + xi * cr;
-    }
-    this.fft.transform(this.aSpec, a);
-    const s = this.aSpec;
-    const B = this.chirpSpectrum;
-    for (let k = 0; k < this.convSize; k++) {
-      const ar = s[2 * k];
-      const ai = s[2 * k + 1];
-      const br = B[2 * k];
-      const bi = B[2 * k + 1];
-      s[2 * k] = ar * br - ai * bi;
-      s[2 * k + 1] = ar * bi + ai * br;
-    }
-    this.fft.inverseTransform(this.conv, s);
-    const c = this.conv;
-    for (let k = 0; k < m; k++) {
-      const vr = c[2 * k];
-      const vi = c[2 * k + 1];
-      const cr = chirp[2 * k];
-      const ci = chirp[2 * k + 1];
-      output[2 * k] = vr * cr - vi * ci;
-      output[2 * k + 1] = vr * ci + vi * cr;
-    }
-  }
-}
-
 /**
  * Real DFT of even size n via one complex DFT of size n/2 on z[j] = x[2j] + i x[2j+1]:
  * X[k] = (Z[k] + conj Z[m-k])/2 - i e^{-2 pi i k/n} (Z[k] - conj Z[m-k])/2.
@@ -350,7 +277,7 @@ export class PackedRealFft implements RealFft {
   constructor(readonly size: number) {
     this.half = size / 2;
     this.bins = this.half + 1;
-    this.dft = smallFactors(this.half) !== null ? new MixedRadixDft(this.half) : new BluesteinDft(this.half);
+    this.dft = new MixedRadixDft(this.half);
     this.z = new Float64Array(2 * this.half);
     this.twiddle = new Float64Array(2 * this.bins);
     for (let k = 0; k < this.bins; k++) {

@@ -58,21 +58,29 @@ export function kaldiMel(hz: number): number {
   return 1127 * Math.log(1 + hz / 700);
 }
 
-interface Plan {
-  fft: RealFft;
+/** The constants of one configuration, shared with the WASM core (src/features/wasmBackend.ts). */
+export interface KaldiFbankTables {
+  /** Power of two >= windowSamples (Kaldi's round_to_power_of_two). */
   fftSize: number;
+  /** Povey window, windowSamples long. */
   window: Float64Array;
+  /** Band m weighs power bins bandStart[m] .. bandStart[m] + bandWeights[m].length - 1 (all below fftSize / 2). */
   bandStart: Int32Array;
   bandWeights: Float64Array[];
 }
 
-/** float32 machine epsilon: torchaudio floors mel energies at torch.finfo(float32).eps before the log. */
-const LOG_FLOOR = 1.1920928955078125e-7;
+interface Plan extends KaldiFbankTables {
+  fft: RealFft;
+}
 
-function makePlan(c: KaldiFbankConfig): Plan {
+/** float32 machine epsilon: torchaudio floors mel energies at torch.finfo(float32).eps before the log. */
+export const KALDI_LOG_FLOOR = 1.1920928955078125e-7;
+
+/** Validates `config` and computes its window and mel weights (float64). */
+export function kaldiFbankTables(config: Readonly<KaldiFbankConfig>): KaldiFbankTables {
+  const c = validateKaldiFbankConfig(config);
   let fftSize = 1;
   while (fftSize < c.windowSamples) fftSize *= 2;
-  const fft = createRealFft(fftSize);
   const window = new Float64Array(c.windowSamples);
   // torch.hann_window(periodic=False) ** 0.85; a 1-sample window is all ones.
   const denom = Math.max(1, c.windowSamples - 1);
@@ -104,7 +112,7 @@ function makePlan(c: KaldiFbankConfig): Plan {
     bandStart[m] = Math.max(0, lo);
     bandWeights.push(lo < 0 ? new Float64Array(0) : w.slice(lo, hi));
   }
-  return { fft, fftSize, window, bandStart, bandWeights };
+  return { fftSize, window, bandStart, bandWeights };
 }
 
 export function kaldiFrameCount(samples: number, c: Pick<KaldiFbankConfig, 'windowSamples' | 'hopSamples'>): number {
@@ -118,7 +126,8 @@ export function kaldiFbank(samples: Float32Array, config: Readonly<KaldiFbankCon
   const key = JSON.stringify(config);
   let plan = plans.get(key);
   if (plan === undefined) {
-    plan = makePlan(validateKaldiFbankConfig(config));
+    const tables = kaldiFbankTables(config);
+    plan = { ...tables, fft: createRealFft(tables.fftSize) };
     plans.set(key, plan);
   }
   const { windowSamples: L, hopSamples, melBands, preemphasis } = config;
@@ -143,7 +152,7 @@ export function kaldiFbank(samples: Float32Array, config: Readonly<KaldiFbankCon
       const lo = bandStart[m];
       let acc = 0;
       for (let k = 0; k < w.length; k++) acc += w[k] * power[lo + k];
-      data[row + m] = Math.log(Math.max(acc, LOG_FLOOR));
+      data[row + m] = Math.log(Math.max(acc, KALDI_LOG_FLOOR));
     }
   }
   return { data, frames, melBands };

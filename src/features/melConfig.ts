@@ -5,6 +5,7 @@
  */
 import { checkBoolean, checkNumber, checkOneOf, mergeConfig } from '../config/index.js';
 import { ConfigError } from '../errors/index.js';
+import { FFT_SIZE_EXPECTED, isSupportedFftSize } from './fft.js';
 import type { MelConfig } from './types.js';
 
 export const VOICE_ENCODER_MEL_CONFIG: Readonly<MelConfig> = Object.freeze({
@@ -27,7 +28,7 @@ export function validateMelConfig(partial?: unknown, defaults: Readonly<MelConfi
   const c = mergeConfig<MelConfig>('mel', defaults, partial);
   checkNumber('mel.sampleRateHz', c.sampleRateHz, { min: 1000, max: 192000, integer: true });
   checkNumber('mel.fftSize', c.fftSize, { min: 4, max: 65536, integer: true });
-  if (c.fftSize % 2 !== 0) throw new ConfigError('mel.fftSize', 'an even integer', c.fftSize);
+  if (!isSupportedFftSize(c.fftSize)) throw new ConfigError('mel.fftSize', FFT_SIZE_EXPECTED, c.fftSize);
   checkNumber('mel.windowSamples', c.windowSamples, { min: 2, max: c.fftSize, integer: true });
   checkNumber('mel.hopSamples', c.hopSamples, { min: 1, max: 65536, integer: true });
   checkNumber('mel.melBands', c.melBands, { min: 1, max: 512, integer: true });

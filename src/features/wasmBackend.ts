@@ -7,16 +7,21 @@
  * Long inputs are processed in chunks of frames, so the heap stays bounded (a few MB)
  * whatever the input length.
  *
- * Numbers follow librosa: frame t = padded[t*hop .. t*hop + fftSize) times the periodic Hann
- * window padded centrally to fftSize; centre padding fftSize/2 with zeros ('constant',
- * librosa >= 0.10) or 'reflect' (older librosa, numpy's reflect); |X|^2 (or |X|); mel weights
- * from filterbank.ts. Computed in float32 (librosa computes the FFT in float64 and rounds).
+ * Mel spectrogram (the voice encoder's frontend) as librosa: frame t = padded[t*hop .. t*hop +
+ * fftSize) times the periodic Hann window padded centrally to fftSize; centre padding fftSize/2
+ * with zeros ('constant', librosa >= 0.10) or 'reflect' (older librosa, numpy's reflect); |X|^2
+ * (or |X|); mel weights from filterbank.ts. Computed in float32 (librosa computes the FFT in
+ * float64 and rounds).
+ *
+ * Kaldi log mel filterbank (CAM++'s frontend) as src/features/kaldiFbank.ts, whose window and
+ * weights it uses: the core repeats its float64 arithmetic operation for operation, so the two
+ * differ only by FFT rounding (~1e-16 relative) before the final float32 rounding.
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { checkNumber, mergeConfig } from '../config/index.js';
 import { CountSpeakersError } from '../errors/index.js';
 import { hannWindow, melFilterbank } from './filterbank.js';
+import { CAMPPLUS_FBANK_CONFIG, KALDI_LOG_FLOOR, kaldiFbankTables, kaldiFrameCount, type KaldiFbankConfig } from './kaldiFbank.js';
 import { validateMelConfig } from './melConfig.js';
 import type { FeatureBackend, MelConfig, MelSpectrogram } from './types.js';
 
@@ -41,16 +46,19 @@ interface DspExports {
   dsp_mel_create(bands: number, bins: number, densePtr: number): number;
   dsp_mel_destroy(mel: number): void;
   dsp_frames(plan: number, inPtr: number, frames: number, hop: number, windowPtr: number, kind: number, mel: number, outPtr: number): number;
-  dsp_log10(x: number): number;
-  dsp_mfcc(melPtr: number, frames: number, bands: number, amin: number, floorDb: number, dctPtr: number, coeffs: number, scratchPtr: number, outPtr: number): number;
+  dsp_kfb_create(
+    windowSamples: number, fftSize: number, bands: number, preemphasis: number, logFloor: number,
+    windowPtr: number, tablePtr: number, bandStartPtr: number, bandLenPtr: number, weightsPtr: number,
+  ): number;
+  dsp_kfb_destroy(kfb: number): void;
+  dsp_kfb_frames(kfb: number, inPtr: number, frames: number, hop: number, outPtr: number): number;
 }
 
 const EXPORT_NAMES = [
   'dsp_alloc', 'dsp_free', 'dsp_heap_used', 'dsp_plan_create', 'dsp_plan_destroy', 'dsp_mel_create',
-  'dsp_mel_destroy', 'dsp_frames', 'dsp_log10', 'dsp_mfcc',
+  'dsp_mel_destroy', 'dsp_frames', 'dsp_kfb_create', 'dsp_kfb_destroy', 'dsp_kfb_frames',
 ] as const;
 
-const KIND_COMPLEX = 0;
 const KIND_POWER = 1;
 const KIND_MAGNITUDE = 2;
 
@@ -120,15 +128,6 @@ function checkConfig(config: MelConfig): void {
   }
 }
 
-/** Merge MFCC options over the frozen defaults and check them (ConfigError names the field). */
-export function validateMfccOptions(partial: unknown, melBands: number): MfccOptions {
-  const o = mergeConfig<MfccOptions>('mfcc', DEFAULT_MFCC_OPTIONS, partial);
-  checkNumber('mfcc.coefficients', o.coefficients, { min: 1, max: melBands, integer: true });
-  checkNumber('mfcc.amin', o.amin, { min: 0, exclusiveMin: true });
-  if (o.topDb !== null) checkNumber('mfcc.topDb', o.topDb, { min: 0 });
-  return o;
-}
-
 /** Number of frames librosa.stft gives for `length` samples. */
 export function frameCount(length: number, config: Pick<MelConfig, 'fftSize' | 'hopSamples' | 'center'>): number {
   const pad = config.center ? Math.floor(config.fftSize / 2) : 0;
@@ -156,40 +155,10 @@ function fillPadded(dst: Float32Array, src: Float32Array, offset: number, mode: 
   for (let i = Math.max(hi, lo, 0); i < dst.length; i++) edge(i);
 }
 
-/** Orthonormal DCT-II matrix [coeffs x bands] (scipy.fft.dct(type=2, norm='ortho')), row-major. */
-export function dctOrthoMatrix(coeffs: number, bands: number): Float32Array {
-  const d = new Float32Array(coeffs * bands);
-  for (let c = 0; c < coeffs; c++) {
-    const scale = Math.sqrt((c === 0 ? 1 : 2) / bands);
-    for (let b = 0; b < bands; b++) d[c * bands + b] = scale * Math.cos((Math.PI * c * (2 * b + 1)) / (2 * bands));
-  }
-  return d;
-}
-
-/** MFCC options: librosa.feature.mfcc(S=librosa.power_to_db(mel), n_mfcc, dct_type=2, norm='ortho'). */
-export interface MfccOptions {
-  /** n_mfcc. */
-  coefficients: number;
-  /** power_to_db top_db: floor at (max dB over the whole input) - topDb; null disables. */
-  topDb: number | null;
-  /** power_to_db amin (ref is 1). */
-  amin: number;
-}
-
-export const DEFAULT_MFCC_OPTIONS: Readonly<MfccOptions> = Object.freeze({ coefficients: 20, topDb: 80, amin: 1e-10 });
-
-export interface Spectrogram {
-  /** Row-major [frames x bins]; for complex output [frames x bins x 2] (re, im). */
+interface Spectrogram {
+  /** Row-major [frames x bands]. */
   data: Float32Array;
   frames: number;
-  bins: number;
-}
-
-export interface Mfcc {
-  /** Row-major [frames x coefficients]. */
-  data: Float32Array;
-  frames: number;
-  coefficients: number;
 }
 
 interface Setup {
@@ -207,6 +176,7 @@ export class WasmFeatureBackend implements FeatureBackend {
   readonly name = 'wasm' as const;
   private readonly core: DspExports;
   private readonly setups = new Map<string, Setup>();
+  private readonly kaldiSetups = new Map<string, number>();
 
   constructor(options: WasmBackendOptions = {}) {
     this.core = loadCore(options.wasmUrl);
@@ -215,60 +185,40 @@ export class WasmFeatureBackend implements FeatureBackend {
   melSpectrogram(samples: Float32Array, config: MelConfig): MelSpectrogram {
     checkConfig(config);
     const kind = config.spectrum === 'power' ? KIND_POWER : KIND_MAGNITUDE;
-    const r = this.run(samples, config, kind, true);
+    const r = this.run(samples, config, kind);
     return { data: r.data, frames: r.frames, melBands: config.melBands };
   }
 
-  /** |X|^2 or |X| (config.spectrum) per frame, [frames x (fftSize/2 + 1)]. */
-  spectrogram(samples: Float32Array, config: MelConfig): Spectrogram {
-    checkConfig(config);
-    return this.run(samples, config, config.spectrum === 'power' ? KIND_POWER : KIND_MAGNITUDE, false);
-  }
-
-  /** Complex STFT, [frames x bins x 2] interleaved (re, im), librosa sign convention (e^{-i...}). */
-  complexSpectrogram(samples: Float32Array, config: MelConfig): Spectrogram {
-    checkConfig(config);
-    return this.run(samples, config, KIND_COMPLEX, false);
-  }
-
-  /** MFCC from the mel spectrogram of `config` (see MfccOptions). */
-  mfcc(samples: Float32Array, config: MelConfig, options: Partial<MfccOptions> = {}): Mfcc {
-    const opts = validateMfccOptions(options, config.melBands);
-    const mel = this.melSpectrogram(samples, config);
-    const bands = config.melBands;
-    const coeffs = opts.coefficients;
-    const out = new Float32Array(mel.frames * coeffs);
-    if (mel.frames === 0) return { data: out, frames: 0, coefficients: coeffs };
-    let maxMel = 0;
-    for (let i = 0; i < mel.data.length; i++) if (mel.data[i] > maxMel) maxMel = mel.data[i];
-    // top_db is relative to the maximum over the whole input, so the floor is known before the chunked pass.
-    const floorDb = opts.topDb === null ? -Infinity : 10 * Math.log10(Math.max(opts.amin, maxMel)) - opts.topDb;
-    const dct = dctOrthoMatrix(coeffs, bands);
+  /**
+   * Kaldi log mel filterbank, row-major [frames x melBands], the numbers of kaldiFbank() in
+   * src/features/kaldiFbank.ts (snip_edges: n samples give kaldiFrameCount(n) frames).
+   */
+  kaldiFbank(samples: Float32Array, config: Readonly<KaldiFbankConfig> = CAMPPLUS_FBANK_CONFIG): MelSpectrogram {
+    const kfb = this.kaldiSetup(config);
+    const { hopSamples: hop, windowSamples, melBands } = config;
+    const frames = kaldiFrameCount(samples.length, config);
+    const data = new Float32Array(frames * melBands);
+    if (frames === 0) return { data, frames, melBands };
+    const chunk = Math.min(frames, CHUNK_FRAMES);
     const c = this.core;
-    const chunk = Math.min(mel.frames, CHUNK_FRAMES);
-    let dctPtr = 0;
-    let scratchPtr = 0;
     let inPtr = 0;
     let outPtr = 0;
     try {
-      dctPtr = this.alloc(dct.length * 4);
-      scratchPtr = this.alloc(bands * 4);
-      inPtr = this.alloc(chunk * bands * 4);
-      outPtr = this.alloc(chunk * coeffs * 4);
-      this.f32(dctPtr, dct.length).set(dct);
-      for (let t0 = 0; t0 < mel.frames; t0 += chunk) {
-        const n = Math.min(chunk, mel.frames - t0);
-        this.f32(inPtr, n * bands).set(mel.data.subarray(t0 * bands, (t0 + n) * bands));
-        c.dsp_mfcc(inPtr, n, bands, opts.amin, floorDb, dctPtr, coeffs, scratchPtr, outPtr);
-        out.set(this.f32(outPtr, n * coeffs), t0 * coeffs);
+      inPtr = this.alloc(((chunk - 1) * hop + windowSamples) * 4);
+      outPtr = this.alloc(chunk * melBands * 4);
+      for (let t0 = 0; t0 < frames; t0 += chunk) {
+        const count = Math.min(chunk, frames - t0);
+        const start = t0 * hop;
+        this.f32(inPtr, (count - 1) * hop + windowSamples).set(samples.subarray(start, start + (count - 1) * hop + windowSamples));
+        const rc = c.dsp_kfb_frames(kfb, inPtr, count, hop, outPtr);
+        if (rc !== 0) throw new CountSpeakersError('INTERNAL', `dsp_kfb_frames returned ${rc} (expected 0). Fix: report this bug.`);
+        data.set(this.f32(outPtr, count * melBands), t0 * melBands);
       }
     } finally {
       c.dsp_free(outPtr);
       c.dsp_free(inPtr);
-      c.dsp_free(scratchPtr);
-      c.dsp_free(dctPtr);
     }
-    return { data: out, frames: mel.frames, coefficients: coeffs };
+    return { data, frames, melBands };
   }
 
   /** Bytes allocated on this thread's WASM heap (plans cached by live backends included). */
@@ -284,6 +234,8 @@ export class WasmFeatureBackend implements FeatureBackend {
       this.core.dsp_plan_destroy(s.plan);
     }
     this.setups.clear();
+    for (const kfb of this.kaldiSetups.values()) this.core.dsp_kfb_destroy(kfb);
+    this.kaldiSetups.clear();
   }
 
   private alloc(bytes: number): number {
@@ -297,10 +249,64 @@ export class WasmFeatureBackend implements FeatureBackend {
     return new Float32Array(this.core.memory.buffer, ptr, length);
   }
 
-  private setup(config: MelConfig, needsMel: boolean): Setup {
-    const key = needsMel
-      ? JSON.stringify([config.fftSize, config.windowSamples, config.sampleRateHz, config.melBands, config.fMinHz, config.fMaxHz, config.melNorm, config.melScale])
-      : JSON.stringify([config.fftSize, config.windowSamples]);
+  private f64(ptr: number, length: number): Float64Array {
+    return new Float64Array(this.core.memory.buffer, ptr, length);
+  }
+
+  /** The core's copy of one Kaldi configuration: window, twiddles and weights from kaldiFbankTables. */
+  private kaldiSetup(config: Readonly<KaldiFbankConfig>): number {
+    const key = JSON.stringify(config);
+    const cached = this.kaldiSetups.get(key);
+    if (cached !== undefined) return cached;
+    const t = kaldiFbankTables(config);
+    const n = t.fftSize;
+    if (n < 4) throw unavailable(`fftSize ${n} (windowSamples ${config.windowSamples}) is below the core's minimum of 4`);
+    const bands = config.melBands;
+    const total = t.bandWeights.reduce((sum, w) => sum + w.length, 0);
+    const c = this.core;
+    let windowPtr = 0;
+    let tablePtr = 0;
+    let startPtr = 0;
+    let lenPtr = 0;
+    let weightsPtr = 0;
+    try {
+      windowPtr = this.alloc(t.window.length * 8);
+      this.f64(windowPtr, t.window.length).set(t.window);
+      // W_n^j in float64 here, so the C side needs no trigonometry.
+      tablePtr = this.alloc(2 * n * 8);
+      const table = this.f64(tablePtr, 2 * n);
+      for (let j = 0; j < n; j++) {
+        table[2 * j] = Math.cos((2 * Math.PI * j) / n);
+        table[2 * j + 1] = -Math.sin((2 * Math.PI * j) / n);
+      }
+      startPtr = this.alloc(bands * 4);
+      lenPtr = this.alloc(bands * 4);
+      weightsPtr = this.alloc(Math.max(total, 1) * 8);
+      const start = new Uint32Array(c.memory.buffer, startPtr, bands);
+      const len = new Uint32Array(c.memory.buffer, lenPtr, bands);
+      const weights = this.f64(weightsPtr, total);
+      let off = 0;
+      for (let m = 0; m < bands; m++) {
+        start[m] = t.bandStart[m];
+        len[m] = t.bandWeights[m].length;
+        weights.set(t.bandWeights[m], off);
+        off += t.bandWeights[m].length;
+      }
+      const kfb = c.dsp_kfb_create(config.windowSamples, n, bands, config.preemphasis, KALDI_LOG_FLOOR, windowPtr, tablePtr, startPtr, lenPtr, weightsPtr);
+      if (kfb === 0) throw unavailable(`could not set up the Kaldi filterbank (fftSize ${n}, ${bands} bands)`);
+      this.kaldiSetups.set(key, kfb);
+      return kfb;
+    } finally {
+      c.dsp_free(weightsPtr);
+      c.dsp_free(lenPtr);
+      c.dsp_free(startPtr);
+      c.dsp_free(tablePtr);
+      c.dsp_free(windowPtr);
+    }
+  }
+
+  private setup(config: MelConfig): Setup {
+    const key = JSON.stringify([config.fftSize, config.windowSamples, config.sampleRateHz, config.melBands, config.fMinHz, config.fMaxHz, config.melNorm, config.melScale]);
     const cached = this.setups.get(key);
     if (cached) return cached;
     const c = this.core;
@@ -328,13 +334,11 @@ export class WasmFeatureBackend implements FeatureBackend {
       const hann = hannWindow(config.windowSamples);
       win.set(hann, Math.floor((n - config.windowSamples) / 2));
 
-      if (needsMel) {
-        const weights = melFilterbank(config);
-        tmp = this.alloc(weights.length * 4);
-        this.f32(tmp, weights.length).set(weights);
-        s.mel = c.dsp_mel_create(config.melBands, Math.floor(n / 2) + 1, tmp);
-        if (s.mel === 0) throw unavailable('could not allocate the mel filterbank');
-      }
+      const weights = melFilterbank(config);
+      tmp = this.alloc(weights.length * 4);
+      this.f32(tmp, weights.length).set(weights);
+      s.mel = c.dsp_mel_create(config.melBands, Math.floor(n / 2) + 1, tmp);
+      if (s.mel === 0) throw unavailable('could not allocate the mel filterbank');
     } catch (e) {
       c.dsp_mel_destroy(s.mel);
       c.dsp_free(s.window);
@@ -347,16 +351,15 @@ export class WasmFeatureBackend implements FeatureBackend {
     return s;
   }
 
-  private run(samples: Float32Array, config: MelConfig, kind: number, withMel: boolean): Spectrogram {
+  private run(samples: Float32Array, config: MelConfig, kind: number): Spectrogram {
     const n = config.fftSize;
     const hop = config.hopSamples;
-    const bins = Math.floor(n / 2) + 1;
-    const width = withMel ? config.melBands : kind === KIND_COMPLEX ? 2 * bins : bins;
+    const width = config.melBands;
     const frames = frameCount(samples.length, config);
     const data = new Float32Array(frames * width);
-    const result = { data, frames, bins: withMel ? config.melBands : bins };
+    const result = { data, frames };
     if (frames === 0) return result;
-    const s = this.setup(config, withMel);
+    const s = this.setup(config);
     const pad = config.center ? Math.floor(n / 2) : 0;
     const chunk = Math.min(frames, CHUNK_FRAMES);
     const c = this.core;
@@ -368,7 +371,7 @@ export class WasmFeatureBackend implements FeatureBackend {
       for (let t0 = 0; t0 < frames; t0 += chunk) {
         const count = Math.min(chunk, frames - t0);
         fillPadded(this.f32(inPtr, (count - 1) * hop + n), samples, t0 * hop - pad, config.padMode);
-        const rc = c.dsp_frames(s.plan, inPtr, count, hop, s.window, kind, withMel ? s.mel : 0, outPtr);
+        const rc = c.dsp_frames(s.plan, inPtr, count, hop, s.window, kind, s.mel, outPtr);
         if (rc !== 0) throw new CountSpeakersError('INTERNAL', `dsp_frames returned ${rc} (expected 0). Fix: report this bug.`);
         data.set(this.f32(outPtr, count * width), t0 * width);
       }
@@ -383,14 +386,4 @@ export class WasmFeatureBackend implements FeatureBackend {
 /** The WASM backend for this thread; throws CountSpeakersError('WASM_UNAVAILABLE') when it cannot load. */
 export function createWasmBackend(options: WasmBackendOptions = {}): WasmFeatureBackend {
   return new WasmFeatureBackend(options);
-}
-
-/** Whether the core loads here (no throw). */
-export function isWasmAvailable(): boolean {
-  try {
-    loadCore(undefined);
-    return true;
-  } catch {
-    return false;
-  }
 }

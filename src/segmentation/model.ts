@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import * as ort from 'onnxruntime-node';
 import { checkNumber } from '../config/index.js';
 import { ModelError } from '../errors/index.js';
-import { openSpeakerModel as openOnnxModel, type SpeakerModelSpec as OnnxModelSpec } from '../embedding/onnxSession.js';
+import { openOnnxModel, type OnnxModelSpec } from '../runtime/onnxSession.js';
 
 /** What the segmentation stage needs from a local-speaker segmentation model. */
 export interface SegmentationModel {

