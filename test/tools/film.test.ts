@@ -4,7 +4,7 @@ import { applyEq, drawChannel, type Channel } from '../../tools/lib/channel.js';
 import { coverage, encodeFilm, makeFilm, unionIntervals, upsample, type FilmVoice } from '../../tools/lib/film.js';
 import { mulberry32 } from '../../tools/lib/rng.js';
 import { drawRoom, estimateRt60Sec, fftConvolve, synthRir } from '../../tools/lib/room.js';
-import { readPcm16, wavBytes } from '../../tools/lib/wav.js';
+import { readWavMono, wavBytes } from '../../tools/lib/wav.js';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -117,7 +117,7 @@ describe('formats', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'film-wav-'));
     const x = Float32Array.from({ length: 1000 }, (_, i) => Math.sin(i / 10) * 0.5);
     writeFileSync(path.join(dir, 'a.wav'), wavBytes([x], SR, 's16'));
-    const back = readPcm16(path.join(dir, 'a.wav'));
+    const back = readWavMono(path.join(dir, 'a.wav'));
     expect(back.rateHz).toBe(SR);
     for (let i = 0; i < x.length; i++) expect(Math.abs(back.samples[i] - x[i])).toBeLessThan(1 / 16384);
     const st = encodeFilm(x, x, '44k1-stereo-s16');

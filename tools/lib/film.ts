@@ -19,11 +19,11 @@ import { applyChannel, drawChannel, rms } from './channel.js';
 import { mulberry32 } from './rng.js';
 import { FRAME_SAMPLES, frameEnergiesDb, isSilentPiece, speechActivity, speechLevelDb } from './speech-level.js';
 import { readerSplit, readLibriSpeakers, requireSharedData } from './shared-data.js';
-import { readPcm16, wavBytes } from './wav.js';
+import { readWavMono, wavBytes } from './wav.js';
 
 /** A 16 kHz 16-bit file of the shared data. */
 function readWav16k(file: string): Float32Array {
-  const { samples, rateHz } = readPcm16(file);
+  const { samples, rateHz } = readWavMono(file);
   if (rateHz !== SR) throw new Error(`${file}: expected 16 kHz, received ${rateHz} Hz`);
   return samples;
 }

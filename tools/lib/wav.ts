@@ -1,13 +1,13 @@
 /**
- * Plain WAV reading and writing for the film simulator and bench/eval-real.ts: 16-bit PCM in,
+ * Plain WAV reading and writing for the film simulator and bench/eval-real.ts: 16-bit PCM or float in,
  * 16-bit PCM or 32-bit float out, any rate and channel count. wavefile (used by the short
  * simulator, whose published sets depend on its exact scaling) takes minutes on the ten minutes
  * of the sessions recordings; this takes milliseconds.
  */
 import { readFileSync } from 'node:fs';
 
-/** A 16-bit PCM WAV as float samples (x / 32768), channels averaged; its rate is returned. */
-export function readPcm16(file: string): { samples: Float32Array; rateHz: number } {
+/** A 16-bit PCM (x / 32768) or 32-bit float WAV as float samples, channels averaged; its rate is returned. */
+export function readWavMono(file: string): { samples: Float32Array; rateHz: number } {
   const b = readFileSync(file);
   if (b.toString('ascii', 0, 4) !== 'RIFF' || b.toString('ascii', 8, 12) !== 'WAVE') throw new Error(`${file}: not a RIFF/WAVE file`);
   let pos = 12;
@@ -24,13 +24,18 @@ export function readPcm16(file: string): { samples: Float32Array; rateHz: number
       rateHz = b.readUInt32LE(pos + 12);
       bits = b.readUInt16LE(pos + 22);
     } else if (id === 'data') {
-      if (format !== 1 || bits !== 16) throw new Error(`${file}: expected 16-bit PCM, received format ${format} with ${bits} bits`);
-      const frames = Math.floor(Math.min(size, b.length - pos - 8) / (2 * channels));
+      const pcm16 = format === 1 && bits === 16;
+      if (!pcm16 && !(format === 3 && bits === 32)) throw new Error(`${file}: expected 16-bit PCM or 32-bit float, received format ${format} with ${bits} bits`);
+      const width = bits / 8;
+      const frames = Math.floor(Math.min(size, b.length - pos - 8) / (width * channels));
       const out = new Float32Array(frames);
       for (let i = 0; i < frames; i++) {
         let s = 0;
-        for (let c = 0; c < channels; c++) s += b.readInt16LE(pos + 8 + 2 * (i * channels + c));
-        out[i] = s / channels / 32768;
+        for (let c = 0; c < channels; c++) {
+          const at = pos + 8 + width * (i * channels + c);
+          s += pcm16 ? b.readInt16LE(at) / 32768 : b.readFloatLE(at);
+        }
+        out[i] = s / channels;
       }
       return { samples: out, rateHz };
     }
