@@ -24,7 +24,7 @@ import { CountSpeakersError } from '../errors/index.js';
 import { formatRttm } from '../io/index.js';
 import type { Turn } from '../pipeline/types.js';
 import type { WorkerDiarizeOptions } from '../pipeline/workerMessages.js';
-import { toJsonRecord, uriOf } from './count.js';
+import { exchangeGapOption, toJsonRecord, uriOf } from './count.js';
 import { describeFailure, UsageError } from './errors.js';
 import { EXIT, type CliIo } from './io.js';
 import { formatDuration, ProgressBar } from './progress.js';
@@ -50,7 +50,7 @@ Options:
   --jobs <n>            files processed in parallel, one engine per job (default: ${defaultJobs(availableParallelism())} here)
   --threads <n>         CPU threads shared by the jobs (default: all cores); each job gets max(1, threads / jobs)
   --retry-failed        process again the files whose line in --out is an error
-  --num-speakers <n>, --min-speakers <n>, --max-speakers <n>, --min-speech <sec>
+  --num-speakers <n>, --min-speakers <n>, --max-speakers <n>, --min-speech <sec>, --exchange-gap <sec>
                         as for a single file (\`count-speakers --help\`), for every file
   --quiet               no progress bar and no per-file error lines (the summary is always printed)
   -h, --help            this help
@@ -101,6 +101,7 @@ export function parseBatchArgs(argv: string[]): BatchArgs | 'help' {
       'min-speakers': { type: 'string' },
       'max-speakers': { type: 'string' },
       'min-speech': { type: 'string' },
+      'exchange-gap': { type: 'string' },
       quiet: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -132,6 +133,8 @@ export function parseBatchArgs(argv: string[]): BatchArgs | 'help' {
     if (!Number.isFinite(n) || n < 0) throw new UsageError(`--min-speech expects seconds >= 0, received "${values['min-speech']}".`);
     options.minSpeechSec = n;
   }
+  const gap = exchangeGapOption(values['exchange-gap']);
+  if (gap !== undefined) options.exchangeGapSec = gap;
   const cores = int('threads', values.threads, 1) ?? availableParallelism();
   const jobs = int('jobs', values.jobs, 1) ?? defaultJobs(cores);
   let extensions: readonly string[] = DEFAULT_MEDIA_EXTENSIONS;

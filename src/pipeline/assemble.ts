@@ -5,6 +5,7 @@
  */
 import { clusterCentroids, clusterEmbeddings, pldaClusterStats, pldaLlr, toPldaSpace, type PldaFeatures } from '../clustering/index.js';
 import type { SpeakerProjection } from '../clustering/projection.js';
+import { measureFilm } from '../measures/index.js';
 import type { SexClassifier } from '../sex/index.js';
 import type { PipelineConfig } from './config.js';
 import type { DiarizationDetails } from './engine.js';
@@ -94,7 +95,7 @@ export function assembleDiarization(
     counts[s.sex]++;
     speechSecBySex[s.sex] = round(speechSecBySex[s.sex] + s.speechSec, 3);
   }
-return { file, durationSec: round(durationSec, 3), speakers, turns: keptTurns, speechSecBySex, counts };
+  return { file, durationSec: round(durationSec, 3), speakers, turns: keptTurns, speechSecBySex, counts, ...measureFilm(speakers, keptTurns, cfg.measures) };
 }
 
 

@@ -9,6 +9,7 @@ import { availableParallelism } from 'node:os';
 import { checkNumber, mergeConfig } from '../config/index.js';
 import { ConfigError } from '../errors/index.js';
 import { DEFAULT_CLUSTERING_CONFIG, validateClusteringConfig, type ClusteringConfig } from '../clustering/index.js';
+import { DEFAULT_MEASURES_CONFIG, validateMeasuresConfig, type MeasuresConfig } from '../measures/index.js';
 import { DEFAULT_VAD_CONFIG, validateVadConfig, type VadConfig } from '../vad/index.js';
 import type { DiarizeOptions } from './types.js';
 
@@ -47,6 +48,7 @@ export interface PipelineConfig {
   threads: number;
   clustering: ClusteringConfig;
   vad: VadConfig;
+  measures: MeasuresConfig;
 }
 
 export const DEFAULT_PIPELINE_CONFIG: Readonly<PipelineConfig> = Object.freeze({
@@ -65,16 +67,18 @@ export const DEFAULT_PIPELINE_CONFIG: Readonly<PipelineConfig> = Object.freeze({
   clustering: DEFAULT_CLUSTERING_CONFIG,
   // Diarization wants whole turns: bridge pauses under 0.3 s and keep soft onsets (calibrated).
   vad: Object.freeze({ ...DEFAULT_VAD_CONFIG, onsetThreshold: 0.4, offsetThreshold: 0.25, minSilenceSec: 0.3, speechPadSec: 0.1 }),
+  measures: DEFAULT_MEASURES_CONFIG,
 });
 
-export type PipelineOverrides = Partial<Omit<PipelineConfig, 'clustering' | 'vad'>> & {
+export type PipelineOverrides = Partial<Omit<PipelineConfig, 'clustering' | 'vad' | 'measures'>> & {
   clustering?: Partial<ClusteringConfig>;
   vad?: Partial<VadConfig>;
+  measures?: Partial<MeasuresConfig>;
 };
 
 export function validatePipelineConfig(partial?: PipelineOverrides): PipelineConfig {
-  const { clustering, vad, ...rest } = partial ?? {};
-  const base = mergeConfig<Omit<PipelineConfig, 'clustering' | 'vad'>>(
+  const { clustering, vad, measures, ...rest } = partial ?? {};
+  const base = mergeConfig<Omit<PipelineConfig, 'clustering' | 'vad' | 'measures'>>(
     'pipeline',
     withoutStages(DEFAULT_PIPELINE_CONFIG),
     rest,
@@ -95,17 +99,18 @@ export function validatePipelineConfig(partial?: PipelineOverrides): PipelineCon
     ...base,
     clustering: validateClusteringConfig({ ...DEFAULT_PIPELINE_CONFIG.clustering, ...clustering }),
     vad: validateVadConfig({ ...DEFAULT_PIPELINE_CONFIG.vad, ...vad }),
+    measures: validateMeasuresConfig({ ...DEFAULT_PIPELINE_CONFIG.measures, ...measures }),
   };
 }
 
-function withoutStages(c: Readonly<PipelineConfig>): Omit<PipelineConfig, 'clustering' | 'vad'> {
-  const { clustering: _c, vad: _v, ...rest } = c;
+function withoutStages(c: Readonly<PipelineConfig>): Omit<PipelineConfig, 'clustering' | 'vad' | 'measures'> {
+  const { clustering: _c, vad: _v, measures: _m, ...rest } = c;
   return rest;
 }
 
 /** Public options (DiarizeOptions) -> pipeline overrides, validated with the option names users typed. */
 export function overridesFromOptions(options: DiarizeOptions = {}): PipelineOverrides {
-  const known = ['numSpeakers', 'minSpeakers', 'maxSpeakers', 'minSpeechSec', 'threads', 'onProgress'];
+  const known = ['numSpeakers', 'minSpeakers', 'maxSpeakers', 'minSpeechSec', 'exchangeGapSec', 'threads', 'onProgress'];
   for (const k of Object.keys(options)) {
     if (!known.includes(k)) throw new ConfigError(k, `one of the options ${known.join(', ')}`, 'an unknown option');
   }
@@ -118,6 +123,7 @@ export function overridesFromOptions(options: DiarizeOptions = {}): PipelineOver
   }
   const out: PipelineOverrides = { clustering };
   if (options.minSpeechSec !== undefined) out.minSpeechSec = checkNumber('minSpeechSec', options.minSpeechSec, { min: 0, max: 3600 });
+  if (options.exchangeGapSec !== undefined) out.measures = { exchangeGapSec: checkNumber('exchangeGapSec', options.exchangeGapSec, { min: 0, max: 60 }) };
   if (options.threads !== undefined) out.threads = checkNumber('threads', options.threads, { min: 1, max: 256, integer: true });
   return out;
 }

@@ -1,4 +1,6 @@
 /** Public result types of the engine (seconds at public boundaries). */
+import type { BechdelVoice, Exchanges } from '../measures/types.js';
+
 export type Sex = 'M' | 'F';
 
 export interface SpeakerSummary {
@@ -25,6 +27,12 @@ export interface Diarization {
   turns: Turn[];
   speechSecBySex: { M: number; F: number };
   counts: { M: number; F: number };
+  /** Women's share of speech time (each speaker's overlapping turns counted once); null without speech. */
+  speechShareF: number | null;
+  /** Replies (a turn starting within exchangeGapSec after, or during, another speaker's turn) per sex pair, and the longest run between two women. */
+  exchanges: Exchanges;
+  /** The Bechdel test's questions that audio can answer (not what the women talk about), with the thresholds used. */
+  bechdelVoice: BechdelVoice;
 }
 
 export interface Counts {
@@ -47,6 +55,8 @@ export interface DiarizeOptions {
   maxSpeakers?: number;
   /** A speaker with less total speech is not counted. */
   minSpeechSec?: number;
+  /** A turn starting at most this long after another speaker's turn (or inside it) is a reply to it (default 2). */
+  exchangeGapSec?: number;
   /** Threads for ONNX intra-op and feature workers. */
   threads?: number;
   onProgress?: (event: ProgressEvent) => void;
