@@ -43,6 +43,8 @@ Options:
                         Re-running the same command skips the files already in it (resume).
   --csv <file.csv>      also write a table (file, M, F, durationSec, speech per sex, error)
   --rttm-dir <dir>      write <dir>/<path>/<name>.rttm per file (URI = file name without extension)
+  --report-dir <dir>    write <dir>/<path>/<name>.html per file: its report (see count-speakers report --help);
+                        then \`count-speakers summary results.jsonl --html\` for the whole corpus
   --recursive           look into sub-folders
   --ext <list>          extensions to take from a folder (default: ${DEFAULT_MEDIA_EXTENSIONS.join(',')})
   --shard <i/n>         process only shard i of n (0 <= i < n), chosen by a hash of the path relative
@@ -64,6 +66,7 @@ export interface BatchArgs {
   out: string;
   csv?: string;
   rttmDir?: string;
+  reportDir?: string;
   recursive: boolean;
   extensions: readonly string[];
   shard?: Shard;
@@ -91,6 +94,7 @@ export function parseBatchArgs(argv: string[]): BatchArgs | 'help' {
       out: { type: 'string' },
       csv: { type: 'string' },
       'rttm-dir': { type: 'string' },
+      'report-dir': { type: 'string' },
       recursive: { type: 'boolean', default: false },
       ext: { type: 'string' },
       shard: { type: 'string' },
@@ -158,6 +162,7 @@ export function parseBatchArgs(argv: string[]): BatchArgs | 'help' {
   };
   if (values.csv !== undefined) args.csv = values.csv;
   if (values['rttm-dir'] !== undefined) args.rttmDir = values['rttm-dir'];
+  if (values['report-dir'] !== undefined) args.reportDir = values['report-dir'];
   if (shard) args.shard = shard;
   return args;
 }
@@ -311,6 +316,10 @@ export async function runBatch(argv: string[], io: CliIo): Promise<number> {
         const file = rttmPathOf(a.rttmDir, i);
         if (r && !r.error && isTurnList(r.turns) && !existsSync(file)) writeAtomic(file, formatRttm(uriOf(i.file), r.turns));
       }
+    }
+    if (a.reportDir) {
+      const { writeMissingReports } = await import('./batch-reports.js');
+      await writeMissingReports(a.reportDir, inputs, (f) => journal.get(f));
     }
     if (a.csv) writeAtomic(a.csv, csvOf(records));
     bar.clear();

@@ -35,6 +35,22 @@ export function previousTurns(turns: readonly MeasuredTurn[], gapSec: number): I
   return prev;
 }
 
+/** Turns sorted by start (then end), the order previousTurns expects. */
+export function byStart<T extends MeasuredTurn>(turns: readonly T[]): T[] {
+  return [...turns].sort((a, b) => a.startSec - b.startSec || a.endSec - b.endSec);
+}
+
+/** Every reply: a turn and the turn of another speaker it follows. */
+export function replies<T extends MeasuredTurn>(turns: readonly T[], gapSec: number): Array<{ from: T; to: T }> {
+  const sorted = byStart(turns);
+  const prev = previousTurns(sorted, gapSec);
+  const out: Array<{ from: T; to: T }> = [];
+  sorted.forEach((t, i) => {
+    if (prev[i] >= 0 && sorted[prev[i]].speaker !== t.speaker) out.push({ from: sorted[prev[i]], to: t });
+  });
+  return out;
+}
+
 interface RunState {
   /** The other woman of the run (the speaker of the previous turn of the run). */
   partner: string;
@@ -45,7 +61,7 @@ interface RunState {
 }
 
 export function countExchanges(turns: readonly MeasuredTurn[], sexOf: ReadonlyMap<string, Sex>, gapSec: number): Exchanges {
-  const sorted = [...turns].filter((t) => sexOf.has(t.speaker)).sort((a, b) => a.startSec - b.startSec || a.endSec - b.endSec);
+  const sorted = byStart(turns.filter((t) => sexOf.has(t.speaker)));
   const prev = previousTurns(sorted, gapSec);
   const out: Exchanges = { gapSec, FF: 0, FM: 0, MF: 0, MM: 0, longestWomenRun: null };
   // Where the speaker's current stretch (turns continued within the gap) began.

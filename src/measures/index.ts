@@ -10,7 +10,7 @@ import { speechSecBySex, speechShareF } from './speech.js';
 import type { FilmMeasures, MeasuredSpeaker, MeasuredTurn } from './types.js';
 
 export { DEFAULT_MEASURES_CONFIG, validateMeasuresConfig, type MeasuresConfig } from './config.js';
-export { countExchanges, previousTurns } from './exchanges.js';
+export { byStart, countExchanges, previousTurns, replies } from './exchanges.js';
 export { speechSecBySex, speechShareF, unionSec } from './speech.js';
 export type * from './types.js';
 
