@@ -43,8 +43,10 @@ const isTurns = (v: unknown): v is Array<{ startSec: number; endSec: number; spe
  * One row per record. A record written before the measures existed gets them computed from its
  * speakers and turns (default thresholds).
  */
-export function catalogueRow(r: { file: string; error?: { code: string; message: string }; [k: string]: unknown }): CatalogueRow {
-  if (r.error) return { file: r.file, errorCode: r.error.code, errorMessage: r.error.message };
+export function catalogueRow(record: { file: string; error?: { code: string; message: string } }): CatalogueRow {
+  if (record.error) return { file: record.file, errorCode: record.error.code, errorMessage: record.error.message };
+  // A line of results: any fields may be missing or of another shape (older or hand-made files).
+  const r = record as { file: string } & Record<string, unknown>;
   let exchanges = r.exchanges as Exchanges | undefined;
   let bechdel = r.bechdelVoice as BechdelVoice | undefined;
   let share = r.speechShareF as number | null | undefined;
