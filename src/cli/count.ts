@@ -17,6 +17,8 @@ Usage:
   count-speakers [options] <file> [<file> ...]
   count-speakers batch <dir|list.txt> --out results.jsonl [options]   (see: count-speakers batch --help)
   count-speakers der --ref <rttm|dir> --hyp <rttm|dir> [options]      (see: count-speakers der --help)
+  count-speakers report <file> --html film.html [options]             (see: count-speakers report --help)
+  count-speakers summary <results.jsonl> --csv films.csv --html catalogue.html   (see: count-speakers summary --help)
 
 Input: WAV (8/16/24/32-bit PCM, 32/64-bit float, any rate and channel count); other formats
 (mp3, mp4, mkv, flac, ...) when ffmpeg is on PATH.

@@ -155,7 +155,7 @@ export async function renderCatalogueReport(rows: readonly CatalogueRow[], opts:
   const $schema = 'https://vega.github.io/schema/vega-lite/v6.json';
   const shareHist: TopLevelSpec = {
     $schema,
-    width: 320,
+    width: 260,
     height: 200,
     data: { values: withShare.map((r) => ({ share: r.speechShareF })) },
     mark: { type: 'bar', color: COLOURS.F },
@@ -167,7 +167,7 @@ export async function renderCatalogueReport(rows: readonly CatalogueRow[], opts:
   const maxWomen = Math.max(0, ...ok.map((r) => r.F ?? 0));
   const womenCount: TopLevelSpec = {
     $schema,
-    width: 320,
+    width: 220,
     height: 200,
     data: { values: ok.filter((r) => r.F !== undefined).map((r) => ({ women: r.F })) },
     mark: { type: 'bar', color: COLOURS.F },
@@ -178,7 +178,7 @@ export async function renderCatalogueReport(rows: readonly CatalogueRow[], opts:
   };
   const scatter: TopLevelSpec = {
     $schema,
-    width: 360,
+    width: 260,
     height: 200,
     data: { values: withShare.map((r) => ({ speakers: r.speakers ?? 0, share: r.speechShareF, answer: bechdelAnswer(r), file: r.file })) },
     mark: { type: 'point', filled: true, size: 60, opacity: 0.8 },
@@ -221,12 +221,12 @@ export async function renderCatalogueReport(rows: readonly CatalogueRow[], opts:
 </div>
 <h2>Films</h2>
 <p class="note">Click a column to sort. Replies: a turn starting at most the exchange gap after another speaker's turn, or during it. F–F run: the longest run of alternating turns between two women.</p>
-<table class="sortable" id="films">
+<div class="chart"><table class="sortable" id="films">
 <thead><tr><th>film</th><th class="n">duration</th><th class="n">women</th><th class="n">men</th><th class="n">speakers</th><th class="n" title="women's share of speech time">women's share</th><th class="n" title="replies of a woman to a woman">F→F replies</th><th class="n" title="replies of a man to a woman or of a woman to a man">F↔M replies</th><th class="n" title="longest run of alternating turns between two women">F–F run</th><th>Bechdel (voice)</th><th>error</th></tr></thead>
 <tbody>
 ${rowsHtml}
 </tbody>
-</table>
+</table></div>
 <p class="note">"Bechdel (voice)" answers the test's first two questions as far as sound can tell: do at least two women speak, and do they talk to each other. Whether they talk about something other than a man is not answered from audio. Speakers and sexes are estimated by the engine and can be wrong.</p>`;
   return page(`Who speaks: ${rows.length} films`, body, SORT_SCRIPT);
 }
