@@ -191,7 +191,7 @@ async function films(dir: string, minutesList: number[], sparseMinutes: number[]
     );
     const st = rep.stageStartSec;
     const span = (a: string, b: string) => ((st[b] ?? rep.elapsedSec) - (st[a] ?? 0)).toFixed(1);
-    console.log(`         stages: vad ${span('decode', 'embedding')} s, embedding ${span('embedding', 'clustering')} s, clustering+reconstruction+sex ${span('clustering', 'done')} s`);
+    console.log(`         stages: decode+segmentation+embedding ${span('decode', 'clustering')} s, clustering+reconstruction+sex ${span('clustering', 'done')} s`);
   }
   results.films = rows;
   if (minutesList.length >= 2) {

@@ -24,7 +24,7 @@ import { CountSpeakersError } from '../errors/index.js';
 import { formatRttm } from '../io/index.js';
 import type { Turn } from '../types.js';
 import type { WorkerDiarizeOptions } from '../pipeline/workerMessages.js';
-import { toJsonRecord, uriOf } from './count.js';
+import { exchangeGapOption, toJsonRecord, uriOf } from './count.js';
 import { describeFailure, UsageError } from './errors.js';
 import { EXIT, type CliIo } from './io.js';
 import { formatDuration, ProgressBar } from './progress.js';
@@ -43,6 +43,8 @@ Options:
                         Re-running the same command skips the files already in it (resume).
   --csv <file.csv>      also write a table (file, M, F, durationSec, speech per sex, error)
   --rttm-dir <dir>      write <dir>/<path>/<name>.rttm per file (URI = file name without extension)
+  --report-dir <dir>    write <dir>/<path>/<name>.html per file: its report (see count-speakers report --help);
+                        then \`count-speakers summary results.jsonl --html\` for the whole corpus
   --recursive           look into sub-folders
   --ext <list>          extensions to take from a folder (default: ${DEFAULT_MEDIA_EXTENSIONS.join(',')})
   --shard <i/n>         process only shard i of n (0 <= i < n), chosen by a hash of the path relative
@@ -50,7 +52,7 @@ Options:
   --jobs <n>            files processed in parallel, one engine per job (default: ${defaultJobs(availableParallelism())} here)
   --threads <n>         CPU threads shared by the jobs (default: all cores); each job gets max(1, threads / jobs)
   --retry-failed        process again the files whose line in --out is an error
-  --num-speakers <n>, --min-speakers <n>, --max-speakers <n>, --min-speech <sec>
+  --num-speakers <n>, --min-speakers <n>, --max-speakers <n>, --min-speech <sec>, --exchange-gap <sec>
                         as for a single file (\`count-speakers --help\`), for every file
   --quiet               no progress bar and no per-file error lines (the summary is always printed)
   -h, --help            this help
@@ -64,6 +66,7 @@ export interface BatchArgs {
   out: string;
   csv?: string;
   rttmDir?: string;
+  reportDir?: string;
   recursive: boolean;
   extensions: readonly string[];
   shard?: Shard;
@@ -91,6 +94,7 @@ export function parseBatchArgs(argv: string[]): BatchArgs | 'help' {
       out: { type: 'string' },
       csv: { type: 'string' },
       'rttm-dir': { type: 'string' },
+      'report-dir': { type: 'string' },
       recursive: { type: 'boolean', default: false },
       ext: { type: 'string' },
       shard: { type: 'string' },
@@ -101,6 +105,7 @@ export function parseBatchArgs(argv: string[]): BatchArgs | 'help' {
       'min-speakers': { type: 'string' },
       'max-speakers': { type: 'string' },
       'min-speech': { type: 'string' },
+      'exchange-gap': { type: 'string' },
       quiet: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -132,6 +137,8 @@ export function parseBatchArgs(argv: string[]): BatchArgs | 'help' {
     if (!Number.isFinite(n) || n < 0) throw new UsageError(`--min-speech expects seconds >= 0, received "${values['min-speech']}".`);
     options.minSpeechSec = n;
   }
+  const gap = exchangeGapOption(values['exchange-gap']);
+  if (gap !== undefined) options.exchangeGapSec = gap;
   const cores = int('threads', values.threads, 1) ?? availableParallelism();
   const jobs = int('jobs', values.jobs, 1) ?? defaultJobs(cores);
   let extensions: readonly string[] = DEFAULT_MEDIA_EXTENSIONS;
@@ -155,6 +162,7 @@ export function parseBatchArgs(argv: string[]): BatchArgs | 'help' {
   };
   if (values.csv !== undefined) args.csv = values.csv;
   if (values['rttm-dir'] !== undefined) args.rttmDir = values['rttm-dir'];
+  if (values['report-dir'] !== undefined) args.reportDir = values['report-dir'];
   if (shard) args.shard = shard;
   return args;
 }
@@ -308,6 +316,10 @@ export async function runBatch(argv: string[], io: CliIo): Promise<number> {
         const file = rttmPathOf(a.rttmDir, i);
         if (r && !r.error && isTurnList(r.turns) && !existsSync(file)) writeAtomic(file, formatRttm(uriOf(i.file), r.turns));
       }
+    }
+    if (a.reportDir) {
+      const { writeMissingReports } = await import('./batch-reports.js');
+      await writeMissingReports(a.reportDir, inputs, (f) => journal.get(f));
     }
     if (a.csv) writeAtomic(a.csv, csvOf(records));
     bar.clear();

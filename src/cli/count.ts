@@ -17,18 +17,23 @@ Usage:
   count-speakers [options] <file> [<file> ...]
   count-speakers batch <dir|list.txt> --out results.jsonl [options]   (see: count-speakers batch --help)
   count-speakers der --ref <rttm|dir> --hyp <rttm|dir> [options]      (see: count-speakers der --help)
+  count-speakers report <file> --html film.html [options]             (see: count-speakers report --help)
+  count-speakers summary <results.jsonl> --csv films.csv --html catalogue.html   (see: count-speakers summary --help)
 
 Input: WAV (8/16/24/32-bit PCM, 32/64-bit float, any rate and channel count); other formats
 (mp3, mp4, mkv, flac, ...) when ffmpeg is on PATH.
 
 Options:
   --json                one JSON object per file on stdout:
-                        {"file","M","F","durationSec","speakers":[{"id","sex","confidence","speechSec"}],...}
+                        {"file","M","F","durationSec","speakers":[{"id","sex","confidence","speechSec"}],
+                        "speechSecBySex","speechShareF","exchanges","bechdelVoice","turns"}
   --rttm <file>         write the diarization (who speaks when) as RTTM; URI = file name without extension
   --num-speakers <n>    the number of speakers, when known (otherwise it is found)
   --min-speakers <n>    at least this many speakers
   --max-speakers <n>    at most this many speakers
   --min-speech <sec>    a speaker with less total speech is not counted (default 2)
+  --exchange-gap <sec>  a turn starting at most this long after another speaker's (or during it)
+                        replies to it, for "exchanges" and "bechdelVoice" (default 2)
   --threads <n>         CPU threads (default: all cores)
   --quiet               no progress bar
   -h, --help            this help
@@ -59,6 +64,7 @@ export function parseCountArgs(argv: string[]): CountArgs | 'help' {
       'min-speakers': { type: 'string' },
       'max-speakers': { type: 'string' },
       'min-speech': { type: 'string' },
+      'exchange-gap': { type: 'string' },
       threads: { type: 'string' },
       quiet: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
@@ -82,8 +88,18 @@ export function parseCountArgs(argv: string[]): CountArgs | 'help' {
     if (!Number.isFinite(n) || n < 0) throw new UsageError(`--min-speech expects seconds >= 0, received "${values['min-speech']}".`);
     options.minSpeechSec = n;
   }
+  const gap = exchangeGapOption(values['exchange-gap']);
+  if (gap !== undefined) options.exchangeGapSec = gap;
   for (const k of Object.keys(options) as Array<keyof DiarizeOptions>) if (options[k] === undefined) delete options[k];
   return { files: positionals, json: values.json ?? false, rttm: values.rttm, quiet: values.quiet ?? false, options };
+}
+
+/** `--exchange-gap <sec>`, shared by the commands that diarize. */
+export function exchangeGapOption(v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (v.trim() === '' || !Number.isFinite(n) || n < 0 || n > 60) throw new UsageError(`--exchange-gap expects seconds in 0..60, received "${v}".`);
+  return n;
 }
 
 /** The JSON line of one file (the `id`s equal the RTTM speaker labels). */
@@ -95,6 +111,9 @@ export function toJsonRecord(d: Diarization): Record<string, unknown> {
     durationSec: d.durationSec,
     speakers: d.speakers.map((s) => ({ id: s.id, sex: s.sex, confidence: s.confidence, speechSec: s.speechSec })),
     speechSecBySex: d.speechSecBySex,
+    speechShareF: d.speechShareF,
+    exchanges: d.exchanges,
+    bechdelVoice: d.bechdelVoice,
     turns: d.turns,
   };
 }

@@ -1,12 +1,7 @@
 /** Entry of the `count-speakers` command: dispatch to the subcommands. Owns exit codes. */
-import { readFileSync } from 'node:fs';
 import { runCount } from './count.js';
 import { processIo, type CliIo } from './io.js';
-
-function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
-}
+import { packageVersion as version } from './version.js';
 
 export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
   const [first, ...rest] = argv;
@@ -21,6 +16,14 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
   if (first === 'batch') {
     const { runBatch } = await import('./batch.js');
     return runBatch(rest, io);
+  }
+  if (first === 'report') {
+    const { runReport } = await import('./report.js');
+    return runReport(rest, io);
+  }
+  if (first === 'summary') {
+    const { runSummary } = await import('./summary.js');
+    return runSummary(rest, io);
   }
   if (first === undefined) {
     const { COUNT_HELP } = await import('./count.js');

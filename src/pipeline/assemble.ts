@@ -3,6 +3,7 @@
  * reconstruction of turns, the counting rule, and sex per counted speaker. Pure given its
  * inputs, so calibration can re-run it with other thresholds without re-analysing the audio.
  */
+import { measureFilm } from '../measures/index.js';
 import { clusterSpeakers } from '../clustering/index.js';
 import { reconstructTurns, speechSecBySpeaker, type LabelledWindow } from '../reconstruction/index.js';
 import type { Counts, Diarization, SpeakerSummary, Turn } from '../types.js';
@@ -51,7 +52,7 @@ export function assembleDiarization(file: string, a: FileAnalysis, cfg: Pipeline
     counts[s.sex]++;
     speechSecBySex[s.sex] = round(speechSecBySex[s.sex] + s.speechSec, 3);
   }
-  return { file, durationSec: round(a.durationSec, 3), speakers, turns: keptTurns, speechSecBySex, counts };
+  return { file, durationSec: round(a.durationSec, 3), speakers, turns: keptTurns, speechSecBySex, counts, ...measureFilm(speakers, keptTurns, cfg.measures) };
 }
 
 function round(x: number, digits: number): number {

@@ -7,6 +7,7 @@ import { availableParallelism } from 'node:os';
 import { checkNumber, mergeConfig } from '../config/index.js';
 import { ConfigError } from '../errors/index.js';
 import { DEFAULT_CLUSTERING_CONFIG, validateClusteringConfig, type ClusteringConfig } from '../clustering/index.js';
+import { DEFAULT_MEASURES_CONFIG, validateMeasuresConfig, type MeasuresConfig } from '../measures/index.js';
 import { DEFAULT_RECONSTRUCTION_CONFIG, validateReconstructionConfig, type ReconstructionConfig } from '../reconstruction/index.js';
 import { DEFAULT_SEGMENTATION_CONFIG, validateSegmentationConfig, type SegmentationConfig } from '../segmentation/config.js';
 import type { DiarizeOptions } from '../types.js';
@@ -19,9 +20,10 @@ export interface PipelineConfig {
   segmentation: SegmentationConfig;
   clustering: ClusteringConfig;
   reconstruction: ReconstructionConfig;
+  measures: MeasuresConfig;
 }
 
-type Stages = 'segmentation' | 'clustering' | 'reconstruction';
+type Stages = 'segmentation' | 'clustering' | 'reconstruction' | 'measures';
 
 export const DEFAULT_PIPELINE_CONFIG: Readonly<PipelineConfig> = Object.freeze({
   minSpeechSec: 2,
@@ -30,13 +32,14 @@ export const DEFAULT_PIPELINE_CONFIG: Readonly<PipelineConfig> = Object.freeze({
   segmentation: DEFAULT_SEGMENTATION_CONFIG,
   clustering: DEFAULT_CLUSTERING_CONFIG,
   reconstruction: DEFAULT_RECONSTRUCTION_CONFIG,
+  measures: DEFAULT_MEASURES_CONFIG,
 });
 
 export type PipelineOverrides = Partial<Omit<PipelineConfig, Stages>> & { [S in Stages]?: Partial<PipelineConfig[S]> };
 
 export function validatePipelineConfig(partial: PipelineOverrides = {}): PipelineConfig {
-  const { segmentation, clustering, reconstruction, ...rest } = partial;
-  const { segmentation: _s, clustering: _c, reconstruction: _r, ...defaults } = DEFAULT_PIPELINE_CONFIG;
+  const { segmentation, clustering, reconstruction, measures, ...rest } = partial;
+  const { segmentation: _s, clustering: _c, reconstruction: _r, measures: _m, ...defaults } = DEFAULT_PIPELINE_CONFIG;
   const base = mergeConfig<Omit<PipelineConfig, Stages>>('pipeline', defaults, rest);
   checkNumber('minSpeechSec', base.minSpeechSec, { min: 0, max: 3600 });
   checkNumber('threads', base.threads, { min: 1, max: 256, integer: true });
@@ -45,6 +48,7 @@ export function validatePipelineConfig(partial: PipelineOverrides = {}): Pipelin
     segmentation: validateSegmentationConfig({ ...DEFAULT_SEGMENTATION_CONFIG, ...segmentation }),
     clustering: validateClusteringConfig({ ...DEFAULT_CLUSTERING_CONFIG, ...clustering }),
     reconstruction: validateReconstructionConfig({ ...DEFAULT_RECONSTRUCTION_CONFIG, ...reconstruction }),
+    measures: validateMeasuresConfig({ ...DEFAULT_MEASURES_CONFIG, ...measures }),
   };
 }
 
@@ -56,12 +60,13 @@ export function mergeOverrides(a: PipelineOverrides, b: PipelineOverrides): Pipe
     segmentation: { ...a.segmentation, ...b.segmentation },
     clustering: { ...a.clustering, ...b.clustering },
     reconstruction: { ...a.reconstruction, ...b.reconstruction },
+    measures: { ...a.measures, ...b.measures },
   };
 }
 
 /** Public options (DiarizeOptions) -> pipeline overrides, validated with the option names users typed. */
 export function overridesFromOptions(options: DiarizeOptions = {}): PipelineOverrides {
-  const known = ['numSpeakers', 'minSpeakers', 'maxSpeakers', 'minSpeechSec', 'threads', 'onProgress'];
+  const known = ['numSpeakers', 'minSpeakers', 'maxSpeakers', 'minSpeechSec', 'exchangeGapSec', 'threads', 'onProgress'];
   for (const k of Object.keys(options)) {
     if (!known.includes(k)) throw new ConfigError(k, `one of the options ${known.join(', ')}`, 'an unknown option');
   }
@@ -74,6 +79,7 @@ export function overridesFromOptions(options: DiarizeOptions = {}): PipelineOver
   }
   const out: PipelineOverrides = { clustering };
   if (options.minSpeechSec !== undefined) out.minSpeechSec = checkNumber('minSpeechSec', options.minSpeechSec, { min: 0, max: 3600 });
+  if (options.exchangeGapSec !== undefined) out.measures = { exchangeGapSec: checkNumber('exchangeGapSec', options.exchangeGapSec, { min: 0, max: 60 }) };
   if (options.threads !== undefined) out.threads = checkNumber('threads', options.threads, { min: 1, max: 256, integer: true });
   return out;
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { scoreFile, summarise, wilsonInterval, type TruthEntry } from '../../bench/lib/score-sim.js';
 import type { Diarization, Turn } from '../../src/types.js';
+import { measureFilm } from '../../src/measures/index.js';
 
 describe('wilsonInterval', () => {
   it('matches the 95 % Wilson score interval (golden values from the closed form)', () => {
@@ -48,6 +49,11 @@ describe('scoreFile and summarise', () => {
       { startSec: 10, endSec: 13, speaker: 'SPK01' },
     ],
     speechSecBySex: { M: 0, F: 13 },
+    ...measureFilm([{ id: 'SPK01', sex: 'F' }, { id: 'SPK02', sex: 'F' }], [
+      { startSec: 0, endSec: 5, speaker: 'SPK01' },
+      { startSec: 5, endSec: 10, speaker: 'SPK02' },
+      { startSec: 10, endSec: 13, speaker: 'SPK01' },
+    ]),
     counts: { M: 0, F: 2 },
   };
 

@@ -24,8 +24,13 @@ describe('argument parsing', () => {
     expect(a).toEqual({ files: ['a.wav', 'b.wav'], json: true, rttm: undefined, quiet: false, options: { minSpeechSec: 1.5, maxSpeakers: 4, threads: 1 } });
   });
 
+  it('--exchange-gap reaches the library options', () => {
+    const a = parseCountArgs(['--exchange-gap', '1.5', 'a.wav']);
+    expect(a !== 'help' && a.options).toEqual({ exchangeGapSec: 1.5 });
+  });
+
   it('usage errors exit 2 with a hint, no stack trace', async () => {
-    for (const argv of [[], ['--num-speakers', 'x', 'a.wav'], ['--bogus', 'a.wav'], ['--min-speech', '-1', 'a.wav']]) {
+    for (const argv of [[], ['--num-speakers', 'x', 'a.wav'], ['--bogus', 'a.wav'], ['--min-speech', '-1', 'a.wav'], ['--exchange-gap', 'x', 'a.wav'], ['--exchange-gap', '-1', 'a.wav']]) {
       const io = capture();
       expect(await runCount(argv, io)).toBe(2);
       expect(io.err).toMatch(/count-speakers: .*\n.*--help/s);
