@@ -29,7 +29,7 @@ Options:
   --min-speakers <n>    at least this many speakers
   --max-speakers <n>    at most this many speakers
   --min-speech <sec>    a speaker with less total speech is not counted (default 2)
-  --threads <n>         CPU threads (default: all cores)
+  --threads <n>         CPU threads (default: the number of cores, at most 4)
   --quiet               no progress bar
   -h, --help            this help
   -v, --version         the version
