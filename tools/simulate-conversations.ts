@@ -18,12 +18,23 @@
  * (more than 20 dB below the reader's speech level: tools/lib/speech-level.ts) becomes a pause
  * of the conversation, not a turn: scaled to speech loudness and labelled by its own level,
  * room tone would be a loud fake turn of that reader.
+ *
+ * --style film (calib and test only; tools/lib/film.ts): 1-6 speakers over 1.5-5 min, each
+ * talking 20 s to minutes in several turns made of re-used pieces of their utterance, each turn
+ * through its own synthetic room, EQ and level; real music beds (../shared/data/music) at
+ * 6-20 dB below the speech on about 75 % of files; interjections; 10-20 % overlapped speech in
+ * most files; 16 kHz / 44.1 kHz / 48 kHz, mono or stereo, 16-bit or float. The test set also
+ * uses the librispeech-long readers and the sessions man; the calib set never hears them.
+ *
+ *   npx tsx tools/simulate-conversations.ts --style film --set calib --count 60   # bench/results/film-calib
+ *   npx tsx tools/simulate-conversations.ts --style film --set test --count 100   # bench/results/film-test
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { makeMusic, makeNoise } from './lib/augment.js';
+import { writeFilmSet } from './lib/film.js';
 import { mulberry32 } from './lib/rng.js';
-import { FRAME_SAMPLES as FRAME, frameEnergiesDb, isSilentPiece, speechLevelDb } from './lib/speech-level.js';
+import { FRAME_SAMPLES as FRAME, frameEnergiesDb, isSilentPiece, speechActivity as activity, speechLevelDb } from './lib/speech-level.js';
 import { readerSplit, readLibriSpeakers, readWav16k, requireSharedData, wavFloat32Bytes } from './lib/shared-data.js';
 
 const SR = 16000;
@@ -43,10 +54,12 @@ interface Args {
    * trained on these conversations never hear the beds of the held-out benchmark).
    */
   beds: 'musan' | 'synthetic';
+  /** 'short': the conversations above; 'film': tools/lib/film.ts (long speakers, rooms, music beds, several formats). */
+  style: 'short' | 'film';
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { set: 'test', count: 40, out: 'bench/results/sim-test', seed: 1, minSpeakers: 1, maxSpeakers: 5, shortShare: 0, beds: 'musan' };
+  const a: Args = { set: 'test', count: 40, out: 'bench/results/sim-test', seed: 1, minSpeakers: 1, maxSpeakers: 5, shortShare: 0, beds: 'musan', style: 'short' };
   let outGiven = false;
   let bedsGiven = false;
   for (let i = 0; i < argv.length; i++) {
@@ -60,9 +73,12 @@ function parseArgs(argv: string[]): Args {
     else if (k === '--max-speakers') (a.maxSpeakers = Number(v)), i++;
     else if (k === '--short-share') (a.shortShare = Number(v)), i++;
     else if (k === '--beds') (a.beds = v as Args['beds']), (bedsGiven = true), i++;
+    else if (k === '--style') (a.style = v as Args['style']), i++;
     else throw new Error(`unknown argument ${k}`);
   }
-  if (!outGiven) a.out = `bench/results/sim-${a.set}`;
+  if (a.style !== 'short' && a.style !== 'film') throw new Error(`--style must be short or film, received ${a.style}`);
+  if (a.style === 'film' && a.set === 'train') throw new Error('--style film makes calib and test sets only (--set calib or --set test)');
+  if (!outGiven) a.out = a.style === 'film' ? `bench/results/film-${a.set}` : `bench/results/sim-${a.set}`;
   if (!bedsGiven && a.set === 'train') a.beds = 'synthetic';
   if (a.beds !== 'musan' && a.beds !== 'synthetic') throw new Error(`--beds must be musan or synthetic, received ${a.beds}`);
   if (a.set !== 'calib' && a.set !== 'test' && a.set !== 'train') throw new Error(`--set must be calib, test or train, received ${a.set}`);
@@ -70,31 +86,6 @@ function parseArgs(argv: string[]): Args {
   return a;
 }
 
-
-/** Energy activity: frames within 35 dB of the 95th-percentile frame, gaps < 0.3 s bridged. */
-function activity(x: Float32Array): Array<[number, number]> {
-  const e = frameEnergiesDb(x);
-  const thr = Math.max(speechLevelDb(x) - 35, -70);
-  const regions: Array<[number, number]> = [];
-  let start = -1;
-  for (let f = 0; f <= e.length; f++) {
-    const on = f < e.length && e[f] > thr;
-    if (on && start < 0) start = f;
-    if (!on && start >= 0) {
-      regions.push([start, f]);
-      start = -1;
-    }
-  }
-  const merged: Array<[number, number]> = [];
-  for (const r of regions) {
-    const last = merged[merged.length - 1];
-    if (last && r[0] - last[1] < 10) last[1] = r[1];
-    else merged.push([...r]);
-  }
-  return merged
-    .filter(([s, t]) => t - s >= 3)
-    .map(([s, t]) => [s * FRAME, Math.min(x.length, t * FRAME)]);
-}
 
 /** The quietest frame within `radius` frames of `target` (the first and last frames excluded). */
 function quietestFrameNear(e: Float64Array, target: number, radius: number): number {
@@ -137,6 +128,12 @@ function rms(x: Float32Array): number {
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
+  if (args.style === 'film') {
+    mkdirSync(args.out, { recursive: true });
+    writeFilmSet(args.set as 'calib' | 'test', args.count, args.out, args.seed, (s) => process.stdout.write(s));
+    process.stdout.write(`wrote ${args.count} film conversations (${args.set} voices) to ${args.out}\n`);
+    return;
+  }
   const rand = mulberry32(args.seed * 7919 + (args.set === 'test' ? 1 : args.set === 'calib' ? 2 : 3));
   const readers = readLibriSpeakers().filter((r) => readerSplit(r.speaker) === args.set);
   const ina = requireSharedData('ina');

@@ -96,8 +96,8 @@ describe('OnnxSegmentationModel', () => {
   });
 
   it('another ONNX model (no segmentation metadata) is MODEL_MISMATCH', async () => {
-    const file = path.join(dir, 'vad.onnx');
-    copyFileSync(path.join(path.dirname(defaultSegmentationModelPath()), 'silero_vad_v6.onnx'), file);
+    const file = path.join(dir, 'campplus.onnx');
+    copyFileSync(path.join(path.dirname(defaultSegmentationModelPath()), 'campplus.onnx'), file);
     await expect(OnnxSegmentationModel.create({ modelPath: file })).rejects.toThrowError(expect.objectContaining({ code: 'MODEL_MISMATCH' }));
     const junk = path.join(dir, 'junk.onnx');
     writeFileSync(junk, 'not a model');

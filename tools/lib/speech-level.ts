@@ -38,3 +38,31 @@ export function speechLevelDb(x: Float32Array): number {
 export function isSilentPiece(piece: Float32Array, utteranceLevelDb: number): boolean {
   return speechLevelDb(piece) < utteranceLevelDb - SILENT_PIECE_DB;
 }
+
+/**
+ * Reference speech of a clean utterance, in samples: frames within 35 dB of its 95th-percentile
+ * frame, gaps < 0.3 s bridged, regions shorter than 90 ms dropped.
+ */
+export function speechActivity(x: Float32Array): Array<[number, number]> {
+  const e = frameEnergiesDb(x);
+  const thr = Math.max(speechLevelDb(x) - 35, -70);
+  const regions: Array<[number, number]> = [];
+  let start = -1;
+  for (let f = 0; f <= e.length; f++) {
+    const on = f < e.length && e[f] > thr;
+    if (on && start < 0) start = f;
+    if (!on && start >= 0) {
+      regions.push([start, f]);
+      start = -1;
+    }
+  }
+  const merged: Array<[number, number]> = [];
+  for (const r of regions) {
+    const last = merged[merged.length - 1];
+    if (last && r[0] - last[1] < 10) last[1] = r[1];
+    else merged.push([...r]);
+  }
+  return merged
+    .filter(([s, t]) => t - s >= 3)
+    .map(([s, t]) => [s * FRAME_SAMPLES, Math.min(x.length, t * FRAME_SAMPLES)]);
+}
