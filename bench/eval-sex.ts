@@ -1,5 +1,5 @@
 /**
- * Sex classifier benchmark (issue #2): leave-speakers-out cross-validated accuracy per speaker
+ * Sex classifier benchmark: leave-speakers-out cross-validated accuracy per speaker
  * on LibriSpeech readers and AMI speakers with >= 2 s of speech.
  *
  *   npm run eval:sex -- [--json out.json] [--folds 10] [--sweep]

@@ -1,5 +1,5 @@
 /**
- * End-to-end benchmark on simulated conversations of held-out LibriSpeech readers (issue #3):
+ * End-to-end benchmark on simulated conversations of held-out LibriSpeech readers:
  * M/F counts exact per file, DER (md-eval, collar 0.25 and 0, overlap scored), sex right per
  * reference speaker, and speed.
  *

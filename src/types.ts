@@ -18,6 +18,16 @@ export interface TimeSpan {
   endSec: number;
 }
 
+/** The frames of a segmentation window's output, as segmentation hands them to reconstruction. */
+export interface FrameGeometry {
+  /** Samples between consecutive output frames (270 for segmentation-3.0 at 16 kHz). */
+  stepSamples: number;
+  /** Samples one output frame sees (its receptive field, 991). */
+  durationSamples: number;
+  frames: number;
+  speakers: number;
+}
+
 /** A turn of a global speaker by index, before speakers are named (stages use it internally). */
 export interface SpeakerTurn extends TimeSpan {
   speaker: number;

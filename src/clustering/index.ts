@@ -84,7 +84,9 @@ export function clusterSpeakers(
   // With too few long chunks (a short file), every embedding shapes the clusters.
   const rows = train.length >= 2 ? train : Array.from({ length: n }, (_, i) => i);
   const x = new Float32Array(rows.length * dim);
-  rows.forEach((r, j) => x.set(embeddings.subarray(r * dim, (r + 1) * dim), j * dim));
+  rows.forEach((r, j) => {
+    x.set(embeddings.subarray(r * dim, (r + 1) * dim), j * dim);
+  });
   const w = rows.map((r) => weightsSec[r]);
   let result = ahcCluster(x, rows.length, dim, config, w);
   if (config.numSpeakers === 0 && result.numClusters > 1) {
@@ -95,7 +97,9 @@ export function clusterSpeakers(
   // The short chunks join the cluster whose centroid is most alike.
   const centroids = clusterCentroids(x, result.labels, result.numClusters, dim);
   const labels = new Int32Array(n);
-  rows.forEach((r, j) => (labels[r] = result.labels[j]));
+  rows.forEach((r, j) => {
+    labels[r] = result.labels[j];
+  });
   for (let i = 0; i < n; i++) {
     if (weightsSec[i] >= config.minTrainSec) continue;
     let best = 0;
@@ -127,7 +131,9 @@ export function foldSmallClusters(
 ): Int32Array {
   const k = clusters.numClusters;
   const secs = new Float64Array(k);
-  clusters.labels.forEach((l, i) => (secs[l] += weightsSec[i]));
+  clusters.labels.forEach((l, i) => {
+    secs[l] += weightsSec[i];
+  });
   const target = Int32Array.from({ length: k }, (_, c) => c);
   const byTime = Array.from({ length: k }, (_, c) => c).sort((a, b) => secs[b] - secs[a]);
   const stableCount = Math.max(byTime.filter((c) => secs[c] >= config.minClusterSec).length, Math.min(k, config.minSpeakers));

@@ -1,7 +1,7 @@
 /**
  * Helpers for stage configs: each stage exports `DEFAULT_X_CONFIG` (frozen) and
  * `validateXConfig(partial) -> XConfig` built from these checks, which throw a
- * ConfigError naming the field and the value (house rule 3).
+ * ConfigError naming the field and the value.
  */
 import { ConfigError } from '../errors/index.js';
 

@@ -1,4 +1,4 @@
-/** Embedding stage options (frozen defaults + validator, house rule 3). */
+/** Embedding stage options: frozen defaults and a validator. */
 import { checkBoolean, checkNumber, mergeConfig } from '../config/index.js';
 
 export interface EmbeddingConfig {

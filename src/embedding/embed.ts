@@ -65,7 +65,9 @@ export async function embedUtterance(samples16k: Float32Array, model: EmbeddingM
   for (let b0 = 0; b0 < slices.length; b0 += config.batchSize) {
     const batch = slices.slice(b0, b0 + config.batchSize);
     const input = new Float32Array(batch.length * P * bands);
-    batch.forEach((s, j) => input.set(mel.data.subarray(s.startFrame * bands, s.endFrame * bands), j * P * bands));
+    batch.forEach((s, j) => {
+      input.set(mel.data.subarray(s.startFrame * bands, s.endFrame * bands), j * P * bands);
+    });
     const out = (await model.embedMels(input, batch.length)).embeddings;
     for (let j = 0; j < batch.length; j++) {
       if (!rowIsFinite(out, j * model.dim, model.dim)) continue;
@@ -159,7 +161,9 @@ function concatWindowEmbeddings(parts: readonly WindowEmbeddings[], dim: number,
   for (const p of parts) {
     data.set(p.data, o * dim);
     if (hiddenMean && p.hiddenMean) hiddenMean.set(p.hiddenMean, o * hiddenMeanDim);
-    p.vectors.forEach((v, j) => vectors.push(v ? data.subarray((o + j) * dim, (o + j + 1) * dim) : null));
+    p.vectors.forEach((v, j) => {
+      vectors.push(v ? data.subarray((o + j) * dim, (o + j + 1) * dim) : null);
+    });
     for (const s of p.skipped) skipped.push({ index: s.index + o, reason: s.reason });
     o += p.vectors.length;
   }

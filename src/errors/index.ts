@@ -1,6 +1,6 @@
 /**
  * Every error the library throws is a CountSpeakersError with a stable `code`.
- * Messages say what was expected, what was received, and the fix (house rule 4).
+ * Messages say what was expected, what was received, and the fix, so a user can act on them.
  */
 export type ErrorCode =
   // input files

@@ -84,7 +84,7 @@ export function kaldiFbankTables(config: Readonly<KaldiFbankConfig>): KaldiFbank
   const window = new Float64Array(c.windowSamples);
   // torch.hann_window(periodic=False) ** 0.85; a 1-sample window is all ones.
   const denom = Math.max(1, c.windowSamples - 1);
-  for (let i = 0; i < c.windowSamples; i++) window[i] = Math.pow(0.5 - 0.5 * Math.cos((2 * Math.PI * i) / denom), c.poveyPower);
+  for (let i = 0; i < c.windowSamples; i++) window[i] = (0.5 - 0.5 * Math.cos((2 * Math.PI * i) / denom)) ** c.poveyPower;
   const nyquist = c.sampleRateHz / 2;
   const high = c.highFreqHz > 0 ? c.highFreqHz : nyquist + c.highFreqHz;
   const melLow = kaldiMel(c.lowFreqHz);

@@ -21,7 +21,9 @@ export function assembleDiarization(file: string, a: FileAnalysis, cfg: Pipeline
     cfg.clustering,
   );
   const windows: LabelledWindow[] = a.windows.map((w) => ({ ...w, labels: new Int32Array(a.geometry.speakers).fill(-1) }));
-  a.chunks.forEach((c, i) => ((windows[c.window].labels as Int32Array)[c.speaker] = labels[i]));
+  a.chunks.forEach((c, i) => {
+    (windows[c.window].labels as Int32Array)[c.speaker] = labels[i];
+  });
   const turns = reconstructTurns(windows, a.geometry, a.sampleRateHz, a.totalSamples, numClusters, cfg.reconstruction);
   const speech = speechSecBySpeaker(turns, numClusters);
 

@@ -205,7 +205,9 @@ export class Engine {
       await stream.close();
     }
     out.embeddings = new Float32Array(embeddings.length * out.dim);
-    embeddings.forEach((e, i) => out.embeddings.set(e, i * out.dim));
+    embeddings.forEach((e, i) => {
+      out.embeddings.set(e, i * out.dim);
+    });
     return out;
   }
 }

@@ -6,8 +6,7 @@
  * of both speakers. Pure, so tested with exact answers.
  */
 import { checkNumber, mergeConfig } from '../config/index.js';
-import type { FrameGeometry } from '../segmentation/chunks.js';
-import type { SpeakerTurn } from '../types.js';
+import type { FrameGeometry, SpeakerTurn } from '../types.js';
 
 export interface ReconstructionConfig {
   /** A speaker's pauses shorter than this are bridged (one turn, not two). */

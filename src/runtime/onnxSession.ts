@@ -1,8 +1,8 @@
 /**
  * Opening a shipped model's ONNX file, shared by the stages that run one (CAM++ embeddings,
  * segmentation-3.0): the file must exist, state the metadata the calling code assumes, load in
- * onnxruntime, and have the expected input and output names. One session per model instance
- * (house rule 7).
+ * onnxruntime, and have the expected input and output names. One session per model instance,
+ * created once and reused for every file and batch rather than reopened.
  */
 import { readFile, stat } from 'node:fs/promises';
 import * as ort from 'onnxruntime-node';

@@ -5,14 +5,9 @@
  * frames with overlap. Pure given the frame geometry, so tested with exact answers.
  */
 
-export interface FrameGeometry {
-  /** Samples between consecutive output frames (270 for segmentation-3.0 at 16 kHz). */
-  stepSamples: number;
-  /** Samples one output frame sees (its receptive field, 991). */
-  durationSamples: number;
-  frames: number;
-  speakers: number;
-}
+import type { FrameGeometry } from '../types.js';
+
+export type { FrameGeometry };
 
 export interface LocalChunk {
   /** Local speaker index in the window. */

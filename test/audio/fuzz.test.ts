@@ -98,6 +98,7 @@ const mutatedValid = fc
 
 const chunkId = fc.oneof(
   fc.constantFrom('fmt ', 'data', 'LIST', 'ds64', 'fact', 'bext', 'JUNK'),
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: keeps every one-byte code unit, control characters included
   fc.string({ minLength: 4, maxLength: 4 }).map((s) => s.replace(/[^\x00-\xff]/g, '?')),
 );
 

@@ -15,7 +15,9 @@ describe('sharding', () => {
     // Adding files (and listing in another order) moves no existing file.
     const more = [...keys, ...Array.from({ length: 50 }, (_, i) => `new/${i}.wav`)].reverse();
     const after = new Map(more.map((k) => [k, shardOf(k, 5)]));
-    keys.forEach((k, i) => expect(after.get(k)).toBe(before[i]));
+    keys.forEach((k, i) => {
+      expect(after.get(k)).toBe(before[i]);
+    });
   });
 
   it('every file is in exactly one shard', () => {

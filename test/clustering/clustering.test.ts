@@ -5,7 +5,6 @@ import { mulberry32 } from '../../tools/lib/rng.js';
 /** Unit vectors around `centres`, each row jittered (seeded). */
 function points(centres: number[][], perCentre: number[], jitter: number, seed = 1): { x: Float32Array; truth: number[] } {
   const rng = mulberry32(seed);
-  const dim = centres[0].length;
   const rows: number[][] = [];
   const truth: number[] = [];
   centres.forEach((c, k) => {

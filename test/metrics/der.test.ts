@@ -100,7 +100,10 @@ describe('scoreDer, hand-computed', () => {
     const ref: ReturnType<typeof T>[] = [];
     const hyp: ReturnType<typeof T>[] = [];
     let seed = 7;
-    const rnd = (): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const rnd = (): number => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
     for (let t = 0; t < 3600; ) {
       const d = 0.3 + rnd() * 3;
       const s = `S${Math.floor(rnd() * 12)}`;

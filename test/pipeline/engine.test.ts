@@ -88,7 +88,10 @@ describe.skipIf(!hasData)('countSpeakers on real recordings', () => {
 describe('non-speech input is a valid answer, not an error', () => {
   const n = 16000 * 6;
   let seed = 7;
-  const rand = () => ((seed = (seed * 16807) % 2147483647) / 2147483647) * 2 - 1;
+  const rand = () => {
+    seed = (seed * 16807) % 2147483647;
+    return (seed / 2147483647) * 2 - 1;
+  };
   const cases: Record<string, () => Float32Array> = {
     silence: () => new Float32Array(n),
     'white noise': () => Float32Array.from({ length: n }, () => 0.3 * rand()),

@@ -5,7 +5,9 @@ const POWERSET = [[], [0], [1], [2], [0, 1], [0, 2], [1, 2]];
 
 function logProbs(classes: number[]): Float32Array {
   const out = new Float32Array(classes.length * 7).fill(-10);
-  classes.forEach((c, f) => (out[f * 7 + c] = -0.01));
+  classes.forEach((c, f) => {
+    out[f * 7 + c] = -0.01;
+  });
   return out;
 }
 

@@ -22,7 +22,10 @@ describe('trainLogistic', () => {
     const rows = new Float32Array(n * dim);
     const y = new Uint8Array(n);
     let s = 1;
-    const rand = () => ((s = (s * 16807) % 2147483647) / 2147483647) - 0.5;
+    const rand = () => {
+      s = (s * 16807) % 2147483647;
+      return s / 2147483647 - 0.5;
+    };
     for (let i = 0; i < n; i++) {
       y[i] = i % 2;
       rows[i * dim] = (y[i] ? 1 : -1) + rand();
