@@ -4,7 +4,7 @@
  * Leave-speakers-out (5 folds by speaker id) accuracy per speaker of the chunk sex model
  * (src/sex/model.ts) under film-like conditions. Speakers, chunks, degradations and folds are
  * tools/lib/sex-chunks.ts's: each test speaker's music is a bed its fold's model never heard.
- * Each fold trains on the other speakers' chunks under every condition plus three synthetic
+ * Each fold trains on the other speakers' chunks under every condition plus two synthetic
  * training copies; a speaker is decided by the chunk-seconds-weighted mean log-odds of its
  * chunks under the condition, as SexModel.decide does.
  *   --features  feature blocks (default: the shipped models/sex-model.json's)

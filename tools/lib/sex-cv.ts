@@ -4,8 +4,7 @@
  * (which reports it) and tools/train-sex-model.ts (which fits the shipped model's calibration on
  * its out-of-fold scores).
  */
-import { trainLogistic, type LogisticModel } from '../../src/sex/logistic.js';
-import { logit } from '../../src/sex/logistic.js';
+import { logit, trainLogistic, trainLogisticLbfgs, type LogisticModel } from '../../src/sex/logistic.js';
 import { SEX_BLOCK_DIMS, type SexFeatureBlock } from '../../src/sex/model.js';
 import { AUGMENT_COPIES, EVAL_CONDITIONS, SEX_FOLDS, selectBlocks, type ChunkFeatures, type EvalCondition, type SexCondition, type SexSpeaker } from './sex-chunks.js';
 
@@ -40,7 +39,7 @@ export function trainSexRegression(
     }
   const flat = new Float32Array(rows.length * dim);
   rows.forEach((r, i) => flat.set(r, i * dim));
-  return trainLogistic(flat, rows.length, dim, y, { l2, iterations: 12 });
+  return trainLogisticLbfgs(flat, rows.length, dim, y, { l2, iterations: 300 });
 }
 
 /** A speaker's score under one condition: its chunks' log-odds of F, weighted by chunk seconds. */
