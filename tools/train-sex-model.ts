@@ -4,7 +4,7 @@
  *
  * Data: chunks of labelled speakers (tools/lib/sex-chunks.ts) heard clean and under film-like
  * degradations: real music beds at 0 and 10 dB, synthetic rooms, rooms + music, telephone band,
- * and two random training copies each (rooms, EQ, synthetic music or noise at 0-20 dB,
+ * and one random training copy each (rooms, EQ, synthetic music or noise at 0-20 dB,
  * telephone or mp3-like low-pass, level -35..+4 dB peak with clipping).
  * The shipped model learns from the LibriSpeech train-split readers (calibration and test readers
  * stay unheard, as for the other trained models) and the AMI speakers; librispeech-long and the

@@ -58,7 +58,7 @@ export interface SexSpeaker {
 
 export const EVAL_CONDITIONS = ['clean', 'music10', 'music0', 'reverb', 'reverb_music', 'telephone'] as const;
 export type EvalCondition = (typeof EVAL_CONDITIONS)[number];
-export const AUGMENT_COPIES = ['aug0', 'aug1'] as const;
+export const AUGMENT_COPIES = ['aug0'] as const;
 export type SexCondition = EvalCondition | (typeof AUGMENT_COPIES)[number];
 
 export const CONDITION_LABELS: Record<EvalCondition, string> = {
