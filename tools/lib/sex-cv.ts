@@ -10,8 +10,14 @@ import { AUGMENT_COPIES, EVAL_CONDITIONS, SEX_FOLDS, selectBlocks, type ChunkFea
 
 export type FeatureTable = ReadonlyMap<SexCondition, ChunkFeatures>;
 
-/** Every condition a training fold learns from: the evaluation conditions and the synthetic copies. */
-export const TRAIN_CONDITIONS: readonly SexCondition[] = [...EVAL_CONDITIONS, ...AUGMENT_COPIES];
+/**
+ * What a model learns from: clean chunks, rooms, telephone band and the synthetic training
+ * copies; never a real music bed, so that no model of the project has heard ../shared/data/music
+ * (which film-like tests may use). TRAIN_CONDITIONS_WITH_BEDS adds the real-bed conditions of the
+ * training speakers (in cross-validation, beds other than the tested fold's): the comparison.
+ */
+export const TRAIN_CONDITIONS: readonly SexCondition[] = ['clean', 'reverb', 'telephone', ...AUGMENT_COPIES];
+export const TRAIN_CONDITIONS_WITH_BEDS: readonly SexCondition[] = [...EVAL_CONDITIONS, ...AUGMENT_COPIES];
 
 export function blocksDim(blocks: readonly SexFeatureBlock[]): number {
   return blocks.reduce((a, b) => a + SEX_BLOCK_DIMS[b], 0);
@@ -59,10 +65,16 @@ export interface CvResult {
   scores: Map<string, Record<EvalCondition, number>>;
 }
 
-export function crossValidateSex(speakers: readonly SexSpeaker[], table: FeatureTable, blocks: readonly SexFeatureBlock[], l2: number): CvResult {
+export function crossValidateSex(
+  speakers: readonly SexSpeaker[],
+  table: FeatureTable,
+  blocks: readonly SexFeatureBlock[],
+  l2: number,
+  conditions: readonly SexCondition[] = TRAIN_CONDITIONS,
+): CvResult {
   const scores = new Map<string, Record<EvalCondition, number>>();
   for (let f = 0; f < SEX_FOLDS; f++) {
-    const model = trainSexRegression(speakers.filter((s) => s.fold !== f), table, blocks, l2);
+    const model = trainSexRegression(speakers.filter((s) => s.fold !== f), table, blocks, l2, conditions);
     for (const s of speakers.filter((x) => x.fold === f)) {
       const rec = {} as Record<EvalCondition, number>;
       for (const c of EVAL_CONDITIONS) rec[c] = speakerScore(model, s, table.get(c)!, blocks);
