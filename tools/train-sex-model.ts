@@ -32,7 +32,7 @@ function record(): void {
         'LibriSpeech train-clean-100 readers in ../shared/data/librispeech (CC BY 4.0), train split only',
         'AMI Meeting Corpus excerpts in ../shared/data/ami (CC BY 4.0)',
       ],
-      features: "per chunk: voice-encoder.onnx's hidden_mean, CAM++ (campplus.onnx) embedding L2-normalised, YIN F0 statistics (src/sex/pitch.ts)",
+      features: "per chunk: voice-encoder.onnx's hidden_mean and the CAM++ (campplus.onnx) embedding L2-normalised",
     },
     producedBy: 'tools/train-sex-model.ts',
     inputs: [{ name: 'row', type: 'float32', shape: ['chunks', 'dim'], note: 'SexModel.features() of each chunk: the blocks listed in the file, concatenated' }],

@@ -25,7 +25,7 @@ function shippedDefaults(): { blocks: SexFeatureBlock[]; l2: number } {
     const f = JSON.parse(readFileSync(fileURLToPath(DEFAULT_SEX_CHUNK_MODEL_URL), 'utf8')) as SexChunkModelFile;
     return { blocks: f.blocks, l2: Number(f.trainedOn.l2) };
   } catch {
-    return { blocks: ['hidden_mean', 'campplus', 'pitch'], l2: 100 };
+    return { blocks: ['hidden_mean', 'campplus'], l2: 100 };
   }
 }
 
@@ -64,7 +64,7 @@ export async function runSexConditions(argv: readonly string[]): Promise<void> {
 
   if (argv.includes('--compare')) {
     process.stdout.write(`\ncomparison (accuracy %, same folds):\n${header}`);
-    const sets: SexFeatureBlock[][] = [['hidden_mean'], ['campplus'], ['pitch'], ['hidden_mean', 'campplus'], ['campplus', 'pitch'], ['hidden_mean', 'campplus', 'pitch']];
+    const sets: SexFeatureBlock[][] = [['hidden_mean'], ['campplus'], ['hidden_mean', 'campplus']];
     for (const bl of sets) for (const penalty of [10, 100, 1000]) process.stdout.write(line(`${bl.join('+')} (${penalty})`, run(bl, penalty).acc));
     for (const penalty of [10, 100]) process.stdout.write(line(`${blocks.join('+')} (${penalty}) +beds`, run(blocks, penalty, true).acc));
     // The landed engine's classifier (clean training windows) on the same chunks' hidden_mean.

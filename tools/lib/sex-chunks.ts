@@ -24,7 +24,6 @@ import { embedWindows } from '../../src/embedding/embed.js';
 import { OnnxVoiceEncoder } from '../../src/embedding/onnxVoiceEncoder.js';
 import { parseRttm } from '../../src/io/index.js';
 import { normalisedCampPlus, SEX_BLOCK_DIMS, type SexFeatureBlock } from '../../src/sex/model.js';
-import { pitchFeatures } from '../../src/sex/pitch.js';
 import { addNoise, makeMusic, NOISE_KINDS } from './augment.js';
 import {
   bedSegment,
@@ -178,7 +177,7 @@ export async function degrade(chunk: Float32Array, chunkId: string, fold: number
 }
 
 /** Row layout of the cache: every block, in this order. */
-export const CACHE_BLOCKS: readonly SexFeatureBlock[] = ['hidden_mean', 'campplus', 'pitch'];
+export const CACHE_BLOCKS: readonly SexFeatureBlock[] = ['hidden_mean', 'campplus'];
 export const CACHE_DIM = CACHE_BLOCKS.reduce((a, b) => a + SEX_BLOCK_DIMS[b], 0);
 const CACHE_DIR = path.join(REPO_ROOT, 'bench/results/sex-chunks');
 /** Bump when chunking, degradations or features change, so that stale caches are not read. */
@@ -189,9 +188,17 @@ export interface ChunkFeatures {
   rows: Map<string, Float32Array>;
 }
 
+function saveCache(file: string, rows: Map<string, Float32Array>): void {
+  mkdirSync(CACHE_DIR, { recursive: true });
+  const ids = [...rows.keys()];
+  const all = new Float32Array(ids.length * CACHE_DIM);
+  ids.forEach((id, i) => all.set(rows.get(id)!, i * CACHE_DIM));
+  writeFileSync(file, JSON.stringify({ ids, data: Buffer.from(all.buffer).toString('base64') }));
+}
+
 /**
- * Features of every chunk under `condition`, read from the cache or computed (and cached).
- * `progress` is called every 50 chunks.
+ * Features of every chunk under `condition`, read from the cache or computed (and cached every
+ * 100 chunks, so an interrupted run resumes). `progress` is called every 50 chunks.
  */
 export async function chunkFeatures(speakers: readonly SexSpeaker[], condition: SexCondition, progress?: (done: number, total: number) => void): Promise<ChunkFeatures> {
   const file = path.join(CACHE_DIR, `v${CACHE_VERSION}-${condition}.json`);
@@ -200,7 +207,9 @@ export async function chunkFeatures(speakers: readonly SexSpeaker[], condition: 
     const cached = JSON.parse(readFileSync(file, 'utf8')) as { ids: string[]; data: string };
     const buf = Buffer.from(cached.data, 'base64');
     const all = new Float32Array(buf.buffer, buf.byteOffset, buf.byteLength / 4);
-    cached.ids.forEach((id, i) => rows.set(id, all.slice(i * CACHE_DIM, (i + 1) * CACHE_DIM)));
+    // Rows of the first caches also held 5 F0 statistics after these blocks (since dropped).
+    const stride = all.length / Math.max(1, cached.ids.length);
+    cached.ids.forEach((id, i) => rows.set(id, all.slice(i * stride, i * stride + CACHE_DIM)));
   }
   const todo = speakers.flatMap((s) => s.chunks.filter((c) => !rows.has(c.id)).map((c) => ({ s, c })));
   if (todo.length === 0) return { rows };
@@ -215,19 +224,15 @@ export async function chunkFeatures(speakers: readonly SexSpeaker[], condition: 
       if (hm.vectors[0] !== null && hm.hiddenMean) row.set(hm.hiddenMean.subarray(0, 512), 0);
       const cam = await campplus.embed(x);
       if (cam) row.set(normalisedCampPlus(cam), 512);
-      row.set(pitchFeatures(x), 512 + 192);
       rows.set(c.id, row);
       if (++done % 50 === 0) progress?.(done, todo.length);
+      if (done % 100 === 0) saveCache(file, rows);
     }
   } finally {
     await encoder.dispose();
     await campplus.dispose();
   }
-  mkdirSync(CACHE_DIR, { recursive: true });
-  const ids = [...rows.keys()];
-  const all = new Float32Array(ids.length * CACHE_DIM);
-  ids.forEach((id, i) => all.set(rows.get(id)!, i * CACHE_DIM));
-  writeFileSync(file, JSON.stringify({ ids, data: Buffer.from(all.buffer).toString('base64') }));
+  saveCache(file, rows);
   return { rows };
 }
 

@@ -10,5 +10,5 @@ export const SEX_L2 = 1000;
  * Feature blocks and L2 penalty of the chunk sex model (models/sex-model.json), chosen by
  * `npm run eval:sex -- --conditions --compare` (leave-speakers-out, film conditions).
  */
-export const SEX_MODEL_BLOCKS: SexFeatureBlock[] = ['hidden_mean', 'campplus', 'pitch'];
+export const SEX_MODEL_BLOCKS: SexFeatureBlock[] = ['hidden_mean', 'campplus'];
 export const SEX_MODEL_L2 = 100;
