@@ -57,7 +57,7 @@ export interface SexSpeaker {
 
 export const EVAL_CONDITIONS = ['clean', 'music10', 'music0', 'reverb', 'reverb_music', 'telephone'] as const;
 export type EvalCondition = (typeof EVAL_CONDITIONS)[number];
-export const AUGMENT_COPIES = ['aug0'] as const;
+export const AUGMENT_COPIES = ['aug0', 'aug_room_music'] as const;
 export type SexCondition = EvalCondition | (typeof AUGMENT_COPIES)[number];
 
 export const CONDITION_LABELS: Record<EvalCondition, string> = {
@@ -161,6 +161,12 @@ export async function degrade(chunk: Float32Array, chunkId: string, fold: number
   if (condition === 'reverb_music') {
     const wet = reverberate(chunk, randomRoom(rand), seed);
     return mixAtSnr(wet, bedSegment(bed, chunk.length, rand), 6 + 6 * rand());
+  }
+  if (condition === 'aug_room_music') {
+    // Training copy for the hardest case: a room, then synthetic music or noise at 0-12 dB.
+    const wet = reverberate(chunk, randomRoom(rand), seed);
+    const snrDb = 12 * rand();
+    return rand() < 0.7 ? mixAtSnr(wet, makeMusic(wet.length, seed), snrDb) : addNoise(wet, NOISE_KINDS[Math.floor(rand() * 3)], snrDb, seed);
   }
   // Training copies: a random chain of the same kinds of damage, synthetic music or noise only.
   let x = chunk;
