@@ -3,6 +3,10 @@
  * on LibriSpeech readers and AMI speakers with >= 2 s of speech.
  *
  *   npm run eval:sex -- [--json out.json] [--folds 10] [--sweep]
+ *   npm run eval:sex -- --conditions [--json out.json] [--compare]
+ *
+ * --conditions evaluates the chunk sex model (src/sex/model.ts) under film conditions instead
+ * (bench/lib/sex-conditions.ts says how); the rest of this file is the window classifier's.
  *
  * Each fold trains the same logistic regression as tools/train-models.ts on the other speakers'
  * clean windows and decides each held-out speaker by the mean log-odds of its windows.
@@ -20,6 +24,11 @@ import { collectSpeakerWindows, sexFeatures, stackSexRows, type SpeakerWindows }
 import { SEX_INPUT, SEX_L2 } from '../tools/lib/sex-hparams.js';
 
 const argv = process.argv.slice(2);
+if (argv.includes('--conditions')) {
+  const { runSexConditions } = await import('./lib/sex-conditions.js');
+  await runSexConditions(argv);
+  process.exit(0);
+}
 const flag = (name: string) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : undefined);
 const jsonOut = flag('--json');
 const folds = Number(flag('--folds') ?? 10);

@@ -108,3 +108,102 @@ function solveSymmetric(a: Float64Array, b: Float64Array, p: number): Float64Arr
   }
   return x;
 }
+
+/**
+ * The same L2-regularised logistic regression as trainLogistic, minimised by L-BFGS (10 pairs,
+ * backtracking line search) instead of Newton: each step costs two passes over the rows instead
+ * of a dim x dim Hessian, so 700-wide rows from thousands of chunks train in seconds.
+ * Deterministic (starts from zero).
+ */
+export function trainLogisticLbfgs(rows: Float32Array, n: number, dim: number, y: ArrayLike<number>, opts: TrainOptions & { tolerance?: number }): LogisticModel {
+  const mean = new Float64Array(dim);
+  const std = new Float64Array(dim);
+  for (let i = 0; i < n; i++) for (let d = 0; d < dim; d++) mean[d] += rows[i * dim + d];
+  for (let d = 0; d < dim; d++) mean[d] /= n;
+  for (let i = 0; i < n; i++) for (let d = 0; d < dim; d++) std[d] += (rows[i * dim + d] - mean[d]) ** 2;
+  for (let d = 0; d < dim; d++) std[d] = Math.sqrt(std[d] / n) || 1;
+  const p = dim + 1;
+  const x = new Float64Array(n * p);
+  for (let i = 0; i < n; i++) {
+    for (let d = 0; d < dim; d++) x[i * p + d] = (rows[i * dim + d] - mean[d]) / std[d];
+    x[i * p + dim] = 1;
+  }
+  const lossGrad = (w: Float64Array, g: Float64Array): number => {
+    g.fill(0);
+    let loss = 0;
+    for (let i = 0; i < n; i++) {
+      let z = 0;
+      const o = i * p;
+      for (let j = 0; j < p; j++) z += x[o + j] * w[j];
+      // log(1 + exp(-s z)) with s = +-1, computed stably.
+      const s = y[i] ? 1 : -1;
+      const m = -s * z;
+      loss += m > 0 ? m + Math.log1p(Math.exp(-m)) : Math.log1p(Math.exp(m));
+      const r = 1 / (1 + Math.exp(-z)) - y[i];
+      for (let j = 0; j < p; j++) g[j] += r * x[o + j];
+    }
+    for (let j = 0; j < dim; j++) {
+      loss += 0.5 * opts.l2 * w[j] * w[j];
+      g[j] += opts.l2 * w[j];
+    }
+    return loss;
+  };
+  const dot = (a: Float64Array, b: Float64Array) => {
+    let s = 0;
+    for (let j = 0; j < p; j++) s += a[j] * b[j];
+    return s;
+  };
+  const tol = opts.tolerance ?? 1e-6;
+  let w = new Float64Array(p);
+  let g = new Float64Array(p);
+  let f = lossGrad(w, g);
+  const S: Float64Array[] = [];
+  const Y: Float64Array[] = [];
+  const M = 10;
+  for (let it = 0; it < opts.iterations; it++) {
+    // Two-loop recursion: d = -H g.
+    const q = Float64Array.from(g);
+    const alpha: number[] = [];
+    for (let k = S.length - 1; k >= 0; k--) {
+      const a = dot(S[k], q) / dot(Y[k], S[k]);
+      alpha[k] = a;
+      for (let j = 0; j < p; j++) q[j] -= a * Y[k][j];
+    }
+    const gamma = S.length ? dot(S[S.length - 1], Y[Y.length - 1]) / dot(Y[Y.length - 1], Y[Y.length - 1]) : 1 / Math.max(1, Math.sqrt(dot(g, g)));
+    for (let j = 0; j < p; j++) q[j] *= gamma;
+    for (let k = 0; k < S.length; k++) {
+      const b = dot(Y[k], q) / dot(Y[k], S[k]);
+      for (let j = 0; j < p; j++) q[j] += S[k][j] * (alpha[k] - b);
+    }
+    const dir = q.map((v) => -v);
+    const slope = dot(g, dir);
+    if (!(slope < 0)) break;
+    let step = 1;
+    const wNew = new Float64Array(p);
+    const gNew = new Float64Array(p);
+    let fNew = Infinity;
+    for (let ls = 0; ls < 30; ls++) {
+      for (let j = 0; j < p; j++) wNew[j] = w[j] + step * dir[j];
+      fNew = lossGrad(wNew, gNew);
+      if (fNew <= f + 1e-4 * step * slope) break;
+      step /= 2;
+    }
+    if (!(fNew < f)) break;
+    const s = wNew.map((v, j) => v - w[j]);
+    const yv = gNew.map((v, j) => v - g[j]);
+    if (dot(s, yv) > 1e-12) {
+      S.push(s);
+      Y.push(yv);
+      if (S.length > M) {
+        S.shift();
+        Y.shift();
+      }
+    }
+    const done = (f - fNew) / Math.max(1, Math.abs(f)) < tol;
+    w = wNew;
+    g = gNew;
+    f = fNew;
+    if (done) break;
+  }
+  return { mean: Array.from(mean), std: Array.from(std), weights: Array.from(w.subarray(0, dim)), bias: w[dim] };
+}

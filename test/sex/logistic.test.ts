@@ -81,3 +81,23 @@ describe('SexClassifier input', () => {
     expect(() => SexClassifier.load(write(file({ input: 'pitch' })))).toThrow(/input embedding or hidden_mean.*received .*input pitch.*train-models\.ts/);
   });
 });
+
+describe('trainLogisticLbfgs', () => {
+  it('reaches the same solution as Newton', async () => {
+    const { trainLogisticLbfgs } = await import('../../src/sex/logistic.js');
+    const n = 300;
+    const dim = 4;
+    const rows = new Float32Array(n * dim);
+    const y = new Uint8Array(n);
+    let s = 3;
+    const rand = () => ((s = (s * 16807) % 2147483647) / 2147483647) - 0.5;
+    for (let i = 0; i < n; i++) {
+      y[i] = rand() > 0 ? 1 : 0;
+      for (let d = 0; d < dim; d++) rows[i * dim + d] = rand() * (d + 1) + (y[i] ? 0.3 * (dim - d) : 0);
+    }
+    const newton = trainLogistic(rows, n, dim, y, { l2: 1, iterations: 50 });
+    const lbfgs = trainLogisticLbfgs(rows, n, dim, y, { l2: 1, iterations: 500, tolerance: 1e-12 });
+    for (let d = 0; d < dim; d++) expect(lbfgs.weights[d]).toBeCloseTo(newton.weights[d], 4);
+    expect(lbfgs.bias).toBeCloseTo(newton.bias, 4);
+  });
+});

@@ -1,0 +1,84 @@
+/**
+ * Train models/sex-model.json, the chunk sex model of src/sex/model.ts (SexModel):
+ *   npx tsx tools/train-sex-model.ts [--manifest-only]
+ *
+ * Data: chunks of labelled speakers (tools/lib/sex-chunks.ts) heard clean, in synthetic rooms, in
+ * the telephone band and in one random training copy each (rooms, EQ, synthetic music or noise
+ * at 0-20 dB, telephone or mp3-like low-pass, level -35..+4 dB peak with clipping); never over a
+ * real music bed (tools/lib/sex-cv.ts TRAIN_CONDITIONS says why).
+ * The shipped model learns from the LibriSpeech train-split readers (calibration and test readers
+ * stay unheard, as for the other trained models) and the AMI speakers; librispeech-long and the
+ * sessions/ man, which other benchmarks count, are left out. Its Platt calibration is fitted on
+ * the out-of-fold speaker scores of the leave-speakers-out run over every speaker (the run that
+ * `npm run eval:sex -- --conditions` reports).
+ */
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { SEX_MODEL_FORMAT, type SexChunkModelFile } from '../src/sex/model.js';
+import { AUGMENT_COPIES, chunkFeatures, collectSexSpeakers, EVAL_CONDITIONS, type ChunkFeatures, type SexCondition } from './lib/sex-chunks.js';
+import { accuracyByCondition, crossValidateSex, fitCalibration, TRAIN_CONDITIONS, trainSexRegression } from './lib/sex-cv.js';
+import { SEX_MODEL_BLOCKS, SEX_MODEL_L2 } from './lib/sex-hparams.js';
+import { recordTrainedModel } from './lib/manifest.js';
+import { readerSplit, REPO_ROOT } from './lib/shared-data.js';
+
+const FILE = 'sex-model.json';
+
+function record(): void {
+  recordTrainedModel('sex-model', FILE, {
+    format: SEX_MODEL_FORMAT,
+    source: {
+      trainedBy: 'tools/train-sex-model.ts',
+      data: [
+        'LibriSpeech train-clean-100 readers in ../shared/data/librispeech (CC BY 4.0), train split only',
+        'AMI Meeting Corpus excerpts in ../shared/data/ami (CC BY 4.0)',
+      ],
+      features: "per chunk: voice-encoder.onnx's hidden_mean and the CAM++ (campplus.onnx) embedding L2-normalised",
+    },
+    producedBy: 'tools/train-sex-model.ts',
+    inputs: [{ name: 'row', type: 'float32', shape: ['chunks', 'dim'], note: 'SexModel.features() of each chunk: the blocks listed in the file, concatenated' }],
+    outputs: [{ name: 'decision', note: "SexModel.decide(): sex and a calibrated confidence from a speaker's rows weighted by chunk seconds" }],
+    sampleRateHz: 16000,
+  });
+}
+
+if (process.argv.includes('--manifest-only')) {
+  record();
+  process.exit(0);
+}
+
+const speakers = await collectSexSpeakers();
+const table = new Map<SexCondition, ChunkFeatures>();
+for (const c of [...EVAL_CONDITIONS, ...AUGMENT_COPIES]) table.set(c, await chunkFeatures(speakers, c, (d, t) => process.stderr.write(`features ${c}: ${d}/${t}\r`)));
+
+const cv = crossValidateSex(speakers, table, SEX_MODEL_BLOCKS, SEX_MODEL_L2);
+const calibration = fitCalibration(speakers, cv);
+const acc = accuracyByCondition(speakers, cv);
+const trainSpeakers = speakers.filter((s) => (s.source === 'librispeech' && readerSplit(s.id.replace('libri-', '')) === 'train') || s.source === 'ami');
+const model = trainSexRegression(trainSpeakers, table, SEX_MODEL_BLOCKS, SEX_MODEL_L2);
+const r7 = (x: number) => Number(x.toPrecision(7));
+const file: SexChunkModelFile = {
+  format: SEX_MODEL_FORMAT,
+  positive: 'F',
+  blocks: SEX_MODEL_BLOCKS,
+  model: { mean: model.mean.map(r7), std: model.std.map(r7), weights: model.weights.map(r7), bias: r7(model.bias) },
+  calibration: { scale: r7(calibration.scale), bias: r7(calibration.bias) },
+  trainedOn: {
+    producedBy: 'tools/train-sex-model.ts',
+    l2: SEX_MODEL_L2,
+    librispeechReaders: trainSpeakers.filter((s) => s.source === 'librispeech').length,
+    amiSpeakers: trainSpeakers.filter((s) => s.source === 'ami').length,
+    female: trainSpeakers.filter((s) => s.sex === 'F').length,
+    male: trainSpeakers.filter((s) => s.sex === 'M').length,
+    chunks: trainSpeakers.reduce((a, s) => a + s.chunks.length, 0),
+    conditions: [...TRAIN_CONDITIONS],
+    crossValidatedAccuracy: Object.fromEntries(EVAL_CONDITIONS.map((c) => [c, r7(acc[c].accuracy)])),
+  },
+};
+writeFileSync(path.join(REPO_ROOT, 'models', FILE), JSON.stringify(file) + '\n');
+record();
+process.stdout.write(
+  `wrote models/${FILE}: ${file.model.weights.length} weights (${SEX_MODEL_BLOCKS.join('+')}), ${file.trainedOn.chunks} chunks of ${trainSpeakers.length} speakers; ` +
+    `calibration scale ${file.calibration.scale} bias ${file.calibration.bias}\n` +
+    EVAL_CONDITIONS.map((c) => `  cv ${c}: ${(100 * acc[c].accuracy).toFixed(2)}%`).join('\n') +
+    '\n',
+);
