@@ -24,12 +24,12 @@ if (dirs.length === 0) {
   process.exit(2);
 }
 const jsonOut = args.includes('--json') ? args[args.indexOf('--json') + 1] : undefined;
-const THRESHOLDS = [0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8];
-const MIN_CLUSTER_SEC = [0, 4, 8, 15];
-const FOLD_THRESHOLDS = [0.6, 0.7, 0.8, 0.9];
+const THRESHOLDS = [0.5, 0.55, 0.6, 0.65, 0.7];
+const MIN_CLUSTER_SEC = [0, 10, 15, 20, 30];
+const FOLD_THRESHOLDS = [0.8, 0.9, 1.0, 2];
 
 const cfg0 = validatePipelineConfig();
-const engine = await createEngine();
+const engine = await createEngine({ threads: Number(process.env.THREADS ?? 2) });
 const files: Array<{ uri: string; dir: string; analysis: FileAnalysis }> = [];
 try {
   for (const dir of dirs) {
@@ -61,7 +61,7 @@ for (const threshold of THRESHOLDS) {
     const within1 = s.speakerCountWithinOneRate;
     rows.push({ threshold, minClusterSec, foldThreshold, exact: s.countsExactRate, within1, der: s.derCollar025, sex: s.sexAccuracy });
     console.log(
-      `${threshold.toFixed(2)} ${String(minClusterSec).padStart(4)} ${foldThreshold.toFixed(2)} | ${(100 * s.countsExactRate).toFixed(1)} % | ${(100 * within1).toFixed(1)} % | ${(100 * s.derCollar025).toFixed(2)} % | ${(100 * s.sexAccuracy).toFixed(1)} %`,
+      `${threshold.toFixed(2)} ${String(minClusterSec).padStart(4)} ${foldThreshold.toFixed(2)} | ${(100 * s.countsExactRate).toFixed(1)} % | ${(100 * within1).toFixed(1)} % | ${s.derCollar025.toFixed(2)} % (miss ${pct(scores, 'missedSec')}, fa ${pct(scores, 'falseAlarmSec')}, conf ${pct(scores, 'confusionSec')}) | ${(100 * s.sexAccuracy).toFixed(1)} %`,
     );
    }
   }
@@ -70,4 +70,15 @@ const best = [...rows].sort((a, b) => b.exact - a.exact || a.der - b.der)[0];
 console.log(`best: threshold ${best.threshold}, minClusterSec ${best.minClusterSec}, foldThreshold ${best.foldThreshold} (${files.length} files from ${dirs.join(', ')})`);
 if (jsonOut) writeFileSync(jsonOut, JSON.stringify({ dirs, files: files.length, grid: rows, best }, null, 2));
 
+}
+
+/** A DER component over all files, in percent of scored speech (collar 0.25). */
+function pct(scores: ReturnType<typeof scoreFile>[], key: 'missedSec' | 'falseAlarmSec' | 'confusionSec'): string {
+  let x = 0;
+  let total = 0;
+  for (const s of scores) {
+    x += s.derCollar025[key];
+    total += s.derCollar025.scoredSec;
+  }
+  return `${((100 * x) / total).toFixed(1)}`;
 }

@@ -8,8 +8,7 @@ import { clusterSpeakers } from '../clustering/index.js';
 import { reconstructTurns, speechSecBySpeaker, type LabelledWindow } from '../reconstruction/index.js';
 import type { Counts, Diarization, SpeakerSummary, Turn } from '../types.js';
 import type { PipelineConfig } from './config.js';
-import type { FileAnalysis } from './engine.js';
-import type { SexStage } from './legacySex.js';
+import type { FileAnalysis, SexStage } from './engine.js';
 
 export function assembleDiarization(file: string, a: FileAnalysis, cfg: PipelineConfig, sex: Pick<SexStage, 'decide'>): Diarization {
   const n = a.chunks.length;

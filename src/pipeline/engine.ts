@@ -16,12 +16,20 @@ import { CountSpeakersError } from '../errors/index.js';
 import { decodePowerset } from '../segmentation/powerset.js';
 import { gatherChunk, localChunks, windowStarts, type FrameGeometry } from '../segmentation/chunks.js';
 import { OnnxSegmentationModel, type SegmentationModel } from '../segmentation/model.js';
-import type { Counts, Diarization, DiarizeOptions, ProgressEvent } from '../types.js';
+import type { Counts, Diarization, DiarizeOptions, ProgressEvent, Sex } from '../types.js';
 import { assembleDiarization } from './assemble.js';
 import { mergeOverrides, overridesFromOptions, validatePipelineConfig, type PipelineConfig, type PipelineOverrides } from './config.js';
-import { LegacySexStage, type SexStage } from './legacySex.js';
+import { SexModel } from '../sex/model.js';
 
 const SR = ENGINE_SAMPLE_RATE_HZ;
+
+/** What the pipeline needs of the sex stage (SexModel; tests may pass another). */
+export interface SexStage {
+  /** One row per chunk of one speaker's speech, with CAM++'s embedding of the same chunk. */
+  features(chunk: Float32Array, speakerEmbedding: Float32Array): Promise<Float32Array>;
+  decide(rows: readonly Float32Array[], weightsSec: readonly number[]): { sex: Sex; confidence: number };
+  dispose(): Promise<void>;
+}
 
 export interface EngineOptions {
   threads?: number;
@@ -75,7 +83,7 @@ export class Engine {
     try {
       const segmentation = options.segmentation ?? own(owned, await OnnxSegmentationModel.create({ threads: cfg.threads }));
       const embedder = options.embedder ?? own(owned, await CampPlusEmbedder.create({ threads: cfg.threads }));
-      const sex = options.sex ?? own(owned, await LegacySexStage.create({ threads: cfg.threads }));
+      const sex = options.sex ?? own(owned, await SexModel.create({ threads: cfg.threads }));
       return new Engine(segmentation, embedder, sex, base, owned);
     } catch (e) {
       for (const m of owned) await m.dispose();

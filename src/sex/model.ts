@@ -15,7 +15,7 @@ import { checkNumber } from '../config/index.js';
 import { ConfigError, ModelError } from '../errors/index.js';
 import { embedWindows } from '../embedding/embed.js';
 import { OnnxVoiceEncoder } from '../embedding/onnxVoiceEncoder.js';
-import type { Sex } from '../pipeline/types.js';
+import type { Sex } from '../types.js';
 import { logit, sigmoid, type LogisticModel } from './logistic.js';
 
 export const SEX_MODEL_FORMAT = 'count-speakers/sex-chunks@1';

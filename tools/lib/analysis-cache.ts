@@ -1,17 +1,29 @@
 /**
  * On-disk cache of FileAnalysis (the streaming pass: segmentation, embeddings, sex features),
  * so calibration and benchmarks re-run clustering and reconstruction without the models.
- * Keyed by the file's path, size and mtime and the segmentation config.
+ * Keyed by the file's path, size and mtime, the segmentation config and the models.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Engine, FileAnalysis, PipelineConfig } from '../../src/pipeline/index.js';
+
+/** The shipped models the analysis depends on (a retrained sex model gives other rows). */
+const MODELS_ID = (() => {
+  const dir = fileURLToPath(new URL('../../models/', import.meta.url));
+  const h = createHash('sha1');
+  for (const f of ['segmentation-3.0.onnx', 'campplus.onnx', 'voice-encoder.onnx', 'sex-model.json']) {
+    const p = path.join(dir, f);
+    if (existsSync(p)) h.update(f === 'sex-model.json' ? readFileSync(p) : String(statSync(p).size));
+  }
+  return h.digest('hex');
+})();
 
 export async function cachedAnalysis(engine: Engine, file: string, cfg: PipelineConfig, cacheDir: string): Promise<FileAnalysis> {
   const st = statSync(file);
   const key = createHash('sha1')
-    .update(JSON.stringify([path.resolve(file), st.size, st.mtimeMs, cfg.segmentation]))
+    .update(JSON.stringify([path.resolve(file), st.size, st.mtimeMs, cfg.segmentation, MODELS_ID]))
     .digest('hex');
   const p = path.join(cacheDir, `${key}.json`);
   if (existsSync(p)) return decode(JSON.parse(readFileSync(p, 'utf8')));
