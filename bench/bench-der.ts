@@ -1,15 +1,17 @@
 /**
- * DER benchmark (prints figures; not a unit test). Runs the engine and the seed baseline peer
- * (bench/peers/resemblyzer_spectral.py: Resemblyzer + spectral clustering) on the same files in
- * the same run, scores both with the same md-eval scorer (src/metrics), and prints per file and
- * in total: DER at collar 0.25 and collar 0 (overlapped speech scored), missed / false alarm /
- * confusion, speaker count exact and within one, M/F count exact where the sex is known,
- * real-time factor, peak memory, and ours as ratios to the peer.
+ * DER benchmark (prints figures; not a unit test). Runs the engine and two peers on the same
+ * files in the same run: the seed baseline (bench/peers/resemblyzer_spectral.py: Resemblyzer +
+ * spectral clustering) and senko 0.2.2 on CPU (bench/peers/senko_peer.py: Silero VAD + CAM++ +
+ * spectral clustering); scores all with the same md-eval scorer (src/metrics), and prints per
+ * file and in total: DER at collar 0.25 and collar 0 (overlapped speech scored), missed / false
+ * alarm / confusion, speaker count exact and within one, M/F count exact where the sex is known
+ * (ours only: the peers do not tell sex), real-time factor, peak memory, and ours as ratios to
+ * each peer. A peer whose Python lacks its packages is skipped with the command that installs them.
  *
  * Usage:
  *   npm run bench:der -- <audio-dir> <rttm-dir> [--collar 0.25] [--json out.json] [--out <dir>]
  *                        [--min-speech 2] [--threads N] [--limit N] [--no-peer] [--no-engine]
- *                        [--peer-python <python>]
+ *                        [--peers resemblyzer,senko] [--peer-python <python>] [--senko-python <python>]
  *
  * Layout (VoxConverse): `<rttm-dir>/<uri>.rttm` and `<audio-dir>/<uri>.wav` (the two dirs may be
  * the same). `<rttm-dir>/<uri>.uem` is used when present (AMI excerpts). Sex of reference speakers:
@@ -21,10 +23,12 @@
  * engine (`minSpeechSec`) and applied to the peer's output, so all three count the same thing.
  * truth.json's counts_min1s / counts_min2s are this rule at 1 s / 2 s (checked when they apply).
  *
- * The peer's Python: $COUNT_SPEAKERS_PEER_PYTHON or --peer-python, default `python3`.
+ * The Resemblyzer peer's Python: --peer-python or $COUNT_SPEAKERS_PEER_PYTHON, default `python3`.
+ * The senko peer's Python: --senko-python or $COUNT_SPEAKERS_SENKO_PYTHON, else ~/venvs/senko/bin/python
+ * when that exists (the venv bench/peers/requirements-senko.txt makes), else `python3`.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -50,6 +54,8 @@ const { values: opts, positionals } = parseArgs({
     'no-peer': { type: 'boolean', default: false },
     'no-engine': { type: 'boolean', default: false },
     'peer-python': { type: 'string' },
+    'senko-python': { type: 'string' },
+    peers: { type: 'string', default: 'resemblyzer,senko' },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
@@ -64,7 +70,40 @@ const minSpeechSec = Number(opts['min-speech']);
 const threads = opts.threads !== undefined ? Number(opts.threads) : os.availableParallelism();
 const limit = opts.limit !== undefined ? Number(opts.limit) : Infinity;
 const outDir = path.resolve(opts.out ?? path.join(repoRoot, 'bench/results/der'));
-const peerPython = opts['peer-python'] ?? process.env.COUNT_SPEAKERS_PEER_PYTHON ?? 'python3';
+const defaultSenkoPython = path.join(os.homedir(), 'venvs/senko/bin/python');
+
+interface PeerSpec {
+  name: string;
+  script: string;
+  python: string;
+  installHint: string;
+}
+
+const PEERS: PeerSpec[] = [
+  {
+    name: 'resemblyzer',
+    script: 'bench/peers/resemblyzer_spectral.py',
+    python: opts['peer-python'] ?? process.env.COUNT_SPEAKERS_PEER_PYTHON ?? 'python3',
+    installHint:
+      '  Install its dependencies with: pip install -r bench/peers/requirements.txt (see bench/README.md).\n' +
+      '  Or point COUNT_SPEAKERS_PEER_PYTHON (or --peer-python) at a Python that has them.',
+  },
+  {
+    name: 'senko',
+    script: 'bench/peers/senko_peer.py',
+    python: opts['senko-python'] ?? process.env.COUNT_SPEAKERS_SENKO_PYTHON ?? (existsSync(defaultSenkoPython) ? defaultSenkoPython : 'python3'),
+    installHint:
+      '  Make its venv with the commands in bench/peers/requirements-senko.txt (e.g. ~/venvs/senko),\n' +
+      '  then point COUNT_SPEAKERS_SENKO_PYTHON (or --senko-python) at its bin/python.',
+  },
+];
+const wantedPeers = new Set((opts.peers ?? '').split(',').map((x) => x.trim()).filter((x) => x !== ''));
+for (const w of wantedPeers) {
+  if (!PEERS.some((p) => p.name === w)) {
+    console.error(`bench:der: --peers expects names among ${PEERS.map((p) => p.name).join(', ')}, received ${w}`);
+    process.exit(2);
+  }
+}
 for (const [name, v] of [['--collar', primaryCollar], ['--min-speech', minSpeechSec], ['--threads', threads]] as const) {
   if (!Number.isFinite(v) || v < 0) {
     console.error(`bench:der: ${name} expects a number >= 0`);
@@ -181,6 +220,9 @@ function refCount(item: Item, sex: SexTruth): RefCount {
 
 interface SystemRun {
   name: string;
+  kind: 'engine' | 'peer';
+  /** The peer's JSON report (durations per file). */
+  reportFile?: string;
   available: boolean;
   note?: string;
   /** Per file: processing seconds (engine: diarize call; peer: as timed by the peer). */
@@ -224,6 +266,7 @@ async function loadEngine(): Promise<EngineLike | string> {
 async function runEngine(items: Item[]): Promise<SystemRun> {
   const run: SystemRun = {
     name: 'ours',
+    kind: 'engine',
     available: false,
     seconds: new Map(),
     errors: new Map(),
@@ -271,21 +314,25 @@ interface PeerReport {
   files: Array<{ uri: string; seconds?: number; numClusters?: number; error?: string }>;
 }
 
-async function runPeer(items: Item[]): Promise<SystemRun> {
+async function runPeer(items: Item[], spec: PeerSpec): Promise<SystemRun> {
+  const reportFile = path.join(outDir, `${spec.name}-report.json`);
   const run: SystemRun = {
-    name: 'peer',
+    name: spec.name,
+    kind: 'peer',
+    reportFile,
     available: false,
     seconds: new Map(),
     errors: new Map(),
     counts: new Map(),
-    hypDir: path.join(outDir, 'peer'),
+    hypDir: path.join(outDir, spec.name),
     startupSec: 0,
     wallSec: 0,
     maxRssKb: 0,
   };
   mkdirSync(run.hypDir, { recursive: true });
-  const reportFile = path.join(outDir, 'peer-report.json');
-  const script = path.join(repoRoot, 'bench/peers/resemblyzer_spectral.py');
+  rmSync(reportFile, { force: true });
+  const peerPython = spec.python;
+  const script = path.join(repoRoot, spec.script);
   const args = [script, '--out-dir', run.hypDir, '--json', reportFile, '--threads', String(threads), ...items.map((i) => i.audio)];
   const t0 = performance.now();
   const { code, stderr } = await new Promise<{ code: number; stderr: string }>((resolve) => {
@@ -294,7 +341,7 @@ async function runPeer(items: Item[]): Promise<SystemRun> {
     child.stderr.on('data', (b: Buffer) => {
       const s = b.toString('utf8');
       err += s;
-      process.stderr.write(s.replace(/^(?=.)/gm, 'peer '));
+      process.stderr.write(s.replace(/^(?=.)/gm, `${spec.name} `));
     });
     child.on('error', (e) => resolve({ code: -1, stderr: `cannot start ${peerPython}: ${e.message}` }));
     child.on('close', (c) => resolve({ code: c ?? -1, stderr: err }));
@@ -302,10 +349,7 @@ async function runPeer(items: Item[]): Promise<SystemRun> {
   run.wallSec = (performance.now() - t0) / 1000;
   if (code === 3 || code === -1 || !existsSync(reportFile)) {
     const last = stderr.trim().split('\n').pop() || `exit code ${code}`;
-    run.note =
-      `peer skipped (${peerPython}): ${last}\n` +
-      (last.includes('pip install') ? '' : '  Install its dependencies with: pip install -r bench/peers/requirements.txt (see bench/README.md).\n') +
-      '  Or point COUNT_SPEAKERS_PEER_PYTHON (or --peer-python) at a Python that has them.';
+    run.note = `peer skipped (${peerPython}): ${last}\n${spec.installHint}`;
     return run;
   }
   run.available = true;
@@ -353,7 +397,7 @@ async function main(): Promise<void> {
 
   const systems: SystemRun[] = [];
   if (!opts['no-engine']) systems.push(await runEngine(items));
-  if (!opts['no-peer']) systems.push(await runPeer(items));
+  if (!opts['no-peer']) for (const p of PEERS.filter((x) => wantedPeers.has(x.name))) systems.push(await runPeer(items, p));
   for (const s of systems) if (s.note) console.log(`${s.name}: ${s.note}`);
   const live = systems.filter((s) => s.available);
   if (live.length === 0) {
@@ -364,9 +408,9 @@ async function main(): Promise<void> {
 
   // Audio duration: the UEM end if any, else the last reference/hypothesis time, refined by the peer's report.
   for (const item of items) audioSec.set(item.uri, item.uem ? Math.max(...item.uem.map((r) => r.endSec)) : Math.max(...item.ref.map((t) => t.endSec)));
-  const peerRep = path.join(outDir, 'peer-report.json');
-  if (live.some((s) => s.name === 'peer') && existsSync(peerRep)) {
-    for (const f of (JSON.parse(readFileSync(peerRep, 'utf8')) as { files: Array<{ uri: string; durationSec?: number }> }).files) {
+  for (const s of live) {
+    if (s.kind !== 'peer' || s.reportFile === undefined || !existsSync(s.reportFile)) continue;
+    for (const f of (JSON.parse(readFileSync(s.reportFile, 'utf8')) as { files: Array<{ uri: string; durationSec?: number }> }).files) {
       if (f.durationSec !== undefined) audioSec.set(f.uri, f.durationSec);
     }
   }
@@ -387,7 +431,7 @@ async function main(): Promise<void> {
   const results: Record<string, { der: Record<string, DerReport>; hyps: Map<string, Turn[]> }> = {};
   for (const s of live) {
     const hyps = await loadHyps(s, items);
-    if (s.name === 'peer') {
+    if (s.kind === 'peer') {
       for (const item of items) {
         const h = hyps.get(item.uri);
         if (h === undefined) continue;
@@ -479,13 +523,14 @@ async function main(): Promise<void> {
   }
 
   const ours = summary.ours;
-  const peer = summary.peer;
-  let ratios: Record<string, number | null> | undefined;
-  if (ours !== undefined && peer !== undefined) {
+  const ratiosByPeer: Record<string, Record<string, number | null>> = {};
+  for (const p of live.filter((x) => x.kind === 'peer')) {
+    const peer = summary[p.name];
+    if (ours === undefined || peer === undefined) continue;
     const d = (x: Record<string, unknown>, c: number): number => ((x.der as Record<string, { der: number }>)[String(c)]).der;
     const n = (x: Record<string, unknown>, k: string): number => x[k] as number;
-    ratios = {};
-    console.log('\n== ours / peer (lower DER ratio is better; higher count ratio is better; speed = peer time / our time)');
+    const ratios: Record<string, number | null> = {};
+    console.log(`\n== ours / ${p.name} (lower DER ratio is better; higher count ratio is better; speed = ${p.name} time / our time)`);
     for (const c of collars) {
       ratios[`der_c${c}`] = d(peer, c) > 0 ? d(ours, c) / d(peer, c) : null;
       console.log(`DER collar ${c}: ${pct(d(ours, c))} vs ${pct(d(peer, c))} -> ${ratio(d(ours, c), d(peer, c))}`);
@@ -498,7 +543,8 @@ async function main(): Promise<void> {
     console.log(`count exact: ${(100 * n(ours, 'countExact')).toFixed(1)}% vs ${(100 * n(peer, 'countExact')).toFixed(1)}% -> ${ratio(n(ours, 'countExact'), n(peer, 'countExact'))}`);
     console.log(`count within one: ${(100 * n(ours, 'countWithinOne')).toFixed(1)}% vs ${(100 * n(peer, 'countWithinOne')).toFixed(1)}% -> ${ratio(n(ours, 'countWithinOne'), n(peer, 'countWithinOne'))}`);
     console.log(`speed: per file ${ratio(n(peer, 'processingSec'), n(ours, 'processingSec'))} faster, end to end ${ratio(n(peer, 'wallSec'), n(ours, 'wallSec'))} faster`);
-    console.log(`peak memory: ${ratio(n(ours, 'peakRssMb'), n(peer, 'peakRssMb'))} of the peer's`);
+    console.log(`peak memory: ${ratio(n(ours, 'peakRssMb'), n(peer, 'peakRssMb'))} of ${p.name}'s`);
+    ratiosByPeer[p.name] = ratios;
   }
 
   if (opts.json !== undefined) {
@@ -526,7 +572,7 @@ async function main(): Promise<void> {
       collars,
       notes: Object.fromEntries(systems.filter((s) => s.note).map((s) => [s.name, s.note])),
       summary,
-      ratiosOursToPeer: ratios ?? null,
+      ratiosOursToPeers: ratiosByPeer,
       files: perFile,
     };
     writeFileSync(path.resolve(opts.json), JSON.stringify(out, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 1));
