@@ -5,7 +5,7 @@
  * (src/sex/model.ts) under film-like conditions. Speakers, chunks, degradations and folds are
  * tools/lib/sex-chunks.ts's: each test speaker's music is a bed its fold's model never heard.
  * Each fold trains on the other speakers' chunks clean, in rooms, in the telephone band and in
- * one synthetic training copy (tools/lib/sex-cv.ts TRAIN_CONDITIONS: no real music bed; with
+ * three synthetic training copies (tools/lib/sex-cv.ts TRAIN_CONDITIONS: no real music bed; with
  * --train-beds also under the other folds' beds); a speaker is decided by the chunk-seconds-weighted mean log-odds of its
  * chunks under the condition, as SexModel.decide does.
  *   --features  feature blocks (default: the shipped models/sex-model.json's)
