@@ -5,7 +5,7 @@
  * (src/sex/model.ts) under film-like conditions. Speakers, chunks, degradations and folds are
  * tools/lib/sex-chunks.ts's: each test speaker's music is a bed its fold's model never heard.
  * Each fold trains on the other speakers' chunks clean, in rooms, in the telephone band and in
- * one synthetic training copy (tools/lib/sex-cv.ts TRAIN_CONDITIONS: no real music bed; with
+ * three synthetic training copies (tools/lib/sex-cv.ts TRAIN_CONDITIONS: no real music bed; with
  * --train-beds also under the other folds' beds); a speaker is decided by the chunk-seconds-weighted mean log-odds of its
  * chunks under the condition, as SexModel.decide does.
  *   --features  feature blocks (default: the shipped models/sex-model.json's)
@@ -59,8 +59,9 @@ export async function runSexConditions(argv: readonly string[]): Promise<void> {
     return { acc: accuracyByCondition(speakers, cv), cal, calReport: calibrationReport(speakers, cv, cal) };
   };
   const line = (label: string, acc: ReturnType<typeof accuracyByCondition>) =>
-    `${label.padEnd(34)}` + EVAL_CONDITIONS.map((c) => `${(100 * acc[c].accuracy).toFixed(1).padStart(6)}`).join('') + '\n';
-  const header = `${'features (l2)'.padEnd(34)}` + EVAL_CONDITIONS.map((c) => c.slice(0, 6).padStart(6)).join('') + '\n';
+    `${label.padEnd(34)}` + EVAL_CONDITIONS.map((c) => `${(100 * acc[c].accuracy).toFixed(1).padStart(8)}`).join('') + '\n';
+  const short: Record<EvalCondition, string> = { clean: 'clean', music10: 'mus10', music0: 'mus0', reverb: 'room', reverb_music: 'room+mus', telephone: 'tel' };
+  const header = `${'features (l2)'.padEnd(34)}` + EVAL_CONDITIONS.map((c) => short[c].padStart(8)).join('') + '\n';
 
   if (argv.includes('--compare')) {
     process.stdout.write(`\ncomparison (accuracy %, same folds):\n${header}`);

@@ -113,3 +113,4 @@ export class SexClassifier {
 
 export { trainLogistic, logit, sigmoid } from './logistic.js';
 export type { LogisticModel } from './logistic.js';
+export { SexModel, SEX_MODEL_FORMAT, DEFAULT_SEX_CHUNK_MODEL_URL, type SexChunkModelFile, type SexFeatureBlock, type SexModelOptions } from './model.js';

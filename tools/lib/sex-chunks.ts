@@ -10,10 +10,10 @@
  * the one man of sessions/ (up to four 8 s chunks per recording).
  *
  * Folds: speaker -> fnv1a32(id) % 5. Music conditions play music bed number `fold` (of the five
- * in ../shared/data/music) under that fold's speakers, so a model trained on the other folds
- * has heard the other four beds only: the tested fold's music is always new to it. Training
- * copies (AUGMENT_COPIES) use synthetic music (tools/lib/augment.ts makeMusic) and noise, never
- * a real bed.
+ * in ../shared/data/music) under that fold's speakers, so even a model trained on the other
+ * folds' music conditions (eval:sex --train-beds) has heard the other four beds only; by default
+ * models learn from no real bed at all. Training copies (AUGMENT_COPIES) use synthetic music
+ * (tools/lib/augment.ts makeMusic) and noise, never a real bed.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -57,7 +57,7 @@ export interface SexSpeaker {
 
 export const EVAL_CONDITIONS = ['clean', 'music10', 'music0', 'reverb', 'reverb_music', 'telephone'] as const;
 export type EvalCondition = (typeof EVAL_CONDITIONS)[number];
-export const AUGMENT_COPIES = ['aug0', 'aug_room_music'] as const;
+export const AUGMENT_COPIES = ['aug0', 'aug_room_music', 'aug_room_music2'] as const;
 export type SexCondition = EvalCondition | (typeof AUGMENT_COPIES)[number];
 
 export const CONDITION_LABELS: Record<EvalCondition, string> = {
@@ -162,8 +162,8 @@ export async function degrade(chunk: Float32Array, chunkId: string, fold: number
     const wet = reverberate(chunk, randomRoom(rand), seed);
     return mixAtSnr(wet, bedSegment(bed, chunk.length, rand), 6 + 6 * rand());
   }
-  if (condition === 'aug_room_music') {
-    // Training copy for the hardest case: a room, then synthetic music or noise at 0-12 dB.
+  if (condition === 'aug_room_music' || condition === 'aug_room_music2') {
+    // Training copies for the hardest case: a room, then synthetic music or noise at 0-12 dB.
     const wet = reverberate(chunk, randomRoom(rand), seed);
     const snrDb = 12 * rand();
     return rand() < 0.7 ? mixAtSnr(wet, makeMusic(wet.length, seed), snrDb) : addNoise(wet, NOISE_KINDS[Math.floor(rand() * 3)], snrDb, seed);
