@@ -29,7 +29,8 @@ export class AudioSpool {
 
   static async create(): Promise<AudioSpool | null> {
     try {
-      const dir = await mkdtemp(path.join(tmpdir(), 'count-speakers-'));
+      // The pid in the name lets a later run remove the folder if this process is killed.
+      const dir = await mkdtemp(path.join(tmpdir(), `count-speakers-${process.pid}-`));
       const file = path.join(dir, 'audio16k.f32');
       return new AudioSpool(dir, file, await open(file, 'w'));
     } catch {

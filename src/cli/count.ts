@@ -1,13 +1,14 @@
 /**
  * `count-speakers <file...>`: count women and men per file; human lines, --json, --rttm.
  */
-import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
-import { formatRttm } from '../io/index.js';
+import { describeFailure } from '../errors/index.js';
+import { formatRttm, rttmUriOf } from '../io/index.js';
+import { checkOutput, writeOutput, type OutputSpec, type OutputTarget } from '../io/output.js';
 import { createEngine, type Engine } from '../pipeline/index.js';
 import type { Diarization, DiarizeOptions } from '../pipeline/types.js';
-import { describeFailure, UsageError } from './errors.js';
+import { UsageError } from './errors.js';
+import { DIARIZE_OPTION_SPEC, diarizeOptionsFrom, parseCommandLine } from './options.js';
 import { EXIT, type CliIo } from './io.js';
 import { ProgressBar } from './progress.js';
 
@@ -24,7 +25,8 @@ Input: WAV (8/16/24/32-bit PCM, 32/64-bit float, any rate and channel count); ot
 Options:
   --json                one JSON object per file on stdout:
                         {"file","M","F","durationSec","speakers":[{"id","sex","confidence","speechSec"}],...}
-  --rttm <file>         write the diarization (who speaks when) as RTTM; URI = file name without extension
+  --rttm <file>         write the diarization (who speaks when) as RTTM; URI = file name without
+                        extension, whitespace replaced by _ (RTTM fields cannot hold it)
   --num-speakers <n>    the number of speakers, when known (otherwise it is found)
   --min-speakers <n>    at least this many speakers
   --max-speakers <n>    at most this many speakers
@@ -48,43 +50,30 @@ export interface CountArgs {
 }
 
 export function parseCountArgs(argv: string[]): CountArgs | 'help' {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    strict: true,
-    options: {
-      json: { type: 'boolean', default: false },
-      rttm: { type: 'string' },
-      'num-speakers': { type: 'string' },
-      'min-speakers': { type: 'string' },
-      'max-speakers': { type: 'string' },
-      'min-speech': { type: 'string' },
-      threads: { type: 'string' },
-      quiet: { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
+  const { values, positionals } = parseCommandLine(argv, {
+    json: { type: 'boolean', default: false },
+    rttm: { type: 'string' },
+    ...DIARIZE_OPTION_SPEC,
+    quiet: { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h', default: false },
   });
   if (values.help) return 'help';
   if (positionals.length === 0) throw new UsageError('no input file given. Pass one or more audio files, e.g. `count-speakers film.wav`.');
-  const options: DiarizeOptions = {};
-  const int = (name: string, v: string | undefined, min: number): number | undefined => {
-    if (v === undefined) return undefined;
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < min) throw new UsageError(`--${name} expects an integer >= ${min}, received "${v}".`);
-    return n;
-  };
-  options.numSpeakers = int('num-speakers', values['num-speakers'], 1);
-  options.minSpeakers = int('min-speakers', values['min-speakers'], 1);
-  options.maxSpeakers = int('max-speakers', values['max-speakers'], 1);
-  options.threads = int('threads', values.threads, 1);
-  if (values['min-speech'] !== undefined) {
-    const n = Number(values['min-speech']);
-    if (!Number.isFinite(n) || n < 0) throw new UsageError(`--min-speech expects seconds >= 0, received "${values['min-speech']}".`);
-    options.minSpeechSec = n;
-  }
-  for (const k of Object.keys(options) as Array<keyof DiarizeOptions>) if (options[k] === undefined) delete options[k];
-  return { files: positionals, json: values.json ?? false, rttm: values.rttm, quiet: values.quiet ?? false, options };
+  const args: CountArgs = { files: positionals, json: values.json ?? false, quiet: values.quiet ?? false, options: diarizeOptionsFrom(values) };
+  if (values.rttm !== undefined) args.rttm = values.rttm;
+  return args;
 }
+
+/** The --rttm output: RTTM text, ours when its first record line is an RTTM record. */
+export const RTTM_OUTPUT: OutputSpec = Object.freeze({
+  what: 'RTTM file',
+  option: '--rttm',
+  isOurs: (head: string) => {
+    const first = head.split('\n').find((l) => l.trim() !== '' && !/^\s*[#;]/.test(l));
+    return first === undefined || /^(SPEAKER|SPKR-INFO|SEGMENT|NOSCORE|NON-SPEECH|LEXEME)\s/.test(first);
+  },
+  allowStream: true,
+});
 
 /** The JSON line of one file (the `id`s equal the RTTM speaker labels). */
 export function toJsonRecord(d: Diarization): Record<string, unknown> {
@@ -105,8 +94,15 @@ export function humanLine(d: Diarization): string {
   return `${d.file}: ${d.counts.F} ${w}, ${d.counts.M} ${m}`;
 }
 
-export function uriOf(file: string): string {
-  return path.basename(file).replace(/\.[^.]+$/, '');
+/** The RTTM text of one file; `onRenamed` hears of a name with whitespace and the URI it got instead. */
+export function rttmOf(file: string, turns: Diarization['turns'], onRenamed: (name: string, uri: string) => void): string {
+  const { uri, changed } = rttmUriOf(file);
+  if (changed) onRenamed(path.basename(file), uri);
+  return formatRttm(uri, turns);
+}
+
+export function renamedUriNote(name: string, uri: string): string {
+  return `${JSON.stringify(name)} has whitespace in its name, which RTTM fields cannot hold: its RTTM URI is "${uri}" (_ instead).`;
 }
 
 export async function runCount(argv: string[], io: CliIo, engineFactory: () => Promise<Engine> = createEngine): Promise<number> {
@@ -120,6 +116,14 @@ export async function runCount(argv: string[], io: CliIo, engineFactory: () => P
   if (args === 'help') {
     io.stdout(COUNT_HELP + '\n');
     return EXIT.OK;
+  }
+  let rttmTarget: OutputTarget | undefined;
+  try {
+    if (args.rttm !== undefined) rttmTarget = checkOutput(args.rttm, RTTM_OUTPUT);
+  } catch (e) {
+    const f = describeFailure(e);
+    io.stderr(`count-speakers: ${f.message} [${f.code}]\n`);
+    return f.code === 'OUTPUT_REFUSED' ? EXIT.USAGE : EXIT.FAILED;
   }
   const bar = new ProgressBar(io, io.isTTY && !args.quiet);
   let failures = 0;
@@ -135,7 +139,7 @@ export async function runCount(argv: string[], io: CliIo, engineFactory: () => P
         });
         bar.clear();
         io.stdout(args.json ? JSON.stringify(toJsonRecord(d)) + '\n' : humanLine(d) + '\n');
-        if (args.rttm) rttmParts.push(formatRttm(uriOf(file), d.turns));
+        if (rttmTarget) rttmParts.push(rttmOf(file, d.turns, (n, u) => io.stderr(`count-speakers: ${renamedUriNote(n, u)}\n`)));
       } catch (e) {
         bar.clear();
         failures++;
@@ -152,11 +156,12 @@ export async function runCount(argv: string[], io: CliIo, engineFactory: () => P
   } finally {
     await engine?.dispose();
   }
-  if (args.rttm) {
+  if (rttmTarget) {
     try {
-      writeFileSync(args.rttm, rttmParts.join(''));
+      writeOutput(rttmTarget, rttmParts.join(''));
     } catch (e) {
-      io.stderr(`count-speakers: could not write the RTTM file ${args.rttm}: ${(e as Error).message}. Check that its folder exists and is writable.\n`);
+      const f = describeFailure(e);
+      io.stderr(`count-speakers: ${f.message} [${f.code}]\n`);
       return EXIT.FAILED;
     }
   }

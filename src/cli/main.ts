@@ -1,7 +1,12 @@
-/** Entry of the `count-speakers` command: dispatch to the subcommands. Owns exit codes. */
+/**
+ * Entry of the `count-speakers` command: dispatch to the subcommands. Owns exit codes; as the
+ * process's own entry (processIo) it also owns the run's temp folder and the signals.
+ */
+import '../runtime/onnxRuntimeEnv.js'; // before anything loads onnxruntime-node
 import { readFileSync } from 'node:fs';
 import { runCount } from './count.js';
 import { processIo, type CliIo } from './io.js';
+import { useRunTempDir } from './runTemp.js';
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -20,6 +25,7 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
   }
   if (first === 'batch') {
     const { runBatch } = await import('./batch.js');
+    if (io === processIo) useRunTempDir();
     return runBatch(rest, io);
   }
   if (first === undefined) {
@@ -27,5 +33,6 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     io.stderr(COUNT_HELP + '\n');
     return 2;
   }
+  if (io === processIo) useRunTempDir();
   return runCount(argv, io);
 }

@@ -9,6 +9,7 @@
  * can say so. Anything else is an AnnotationError naming the file, line and what was expected,
  * because a silently half-read reference would give a wrong DER.
  */
+import path from 'node:path';
 import { AnnotationError, ConfigError } from '../errors/index.js';
 import type { Turn } from '../pipeline/types.js';
 import { contentLines, parseDecimal, readAnnotationText } from './text.js';
@@ -122,6 +123,18 @@ export function formatRttm(uri: string, turns: readonly Turn[]): string {
     out += `SPEAKER ${uri} 1 ${(startMs / 1000).toFixed(3)} ${(durMs / 1000).toFixed(3)} <NA> <NA> ${t.speaker} <NA> <NA>\n`;
   }
   return out;
+}
+
+/**
+ * The RTTM URI of a recording: its file name without the extension, with each whitespace
+ * character replaced by `_`, since RTTM fields are separated by whitespace. `changed` says that
+ * the URI differs from the name (a caller tells the user which URI to look for).
+ */
+export function rttmUriOf(file: string): { uri: string; changed: boolean } {
+  const base = path.basename(file);
+  const stem = base.replace(/\.[^.]+$/, '') || base;
+  const uri = stem.replace(/\s/g, '_');
+  return { uri, changed: uri !== stem };
 }
 
 function checkToken(field: string, value: string): void {

@@ -103,7 +103,10 @@ function withoutStages(c: Readonly<PipelineConfig>): Omit<PipelineConfig, 'clust
   return rest;
 }
 
-/** Public options (DiarizeOptions) -> pipeline overrides, validated with the option names users typed. */
+/**
+ * Public options (DiarizeOptions) -> pipeline overrides, validated with the option names users
+ * typed. minSpeakers <= maxSpeakers is the clustering config's rule (validateClusteringConfig).
+ */
 export function overridesFromOptions(options: DiarizeOptions = {}): PipelineOverrides {
   const known = ['numSpeakers', 'minSpeakers', 'maxSpeakers', 'minSpeechSec', 'threads', 'onProgress'];
   for (const k of Object.keys(options)) {
@@ -113,9 +116,6 @@ export function overridesFromOptions(options: DiarizeOptions = {}): PipelineOver
   if (options.numSpeakers !== undefined) clustering.numSpeakers = checkNumber('numSpeakers', options.numSpeakers, { min: 1, max: 1000, integer: true });
   if (options.minSpeakers !== undefined) clustering.minSpeakers = checkNumber('minSpeakers', options.minSpeakers, { min: 1, max: 1000, integer: true });
   if (options.maxSpeakers !== undefined) clustering.maxSpeakers = checkNumber('maxSpeakers', options.maxSpeakers, { min: 1, max: 1000, integer: true });
-  if ((clustering.minSpeakers ?? 1) > (clustering.maxSpeakers ?? DEFAULT_CLUSTERING_CONFIG.maxSpeakers)) {
-    throw new ConfigError('minSpeakers', `<= maxSpeakers (${clustering.maxSpeakers})`, clustering.minSpeakers);
-  }
   const out: PipelineOverrides = { clustering };
   if (options.minSpeechSec !== undefined) out.minSpeechSec = checkNumber('minSpeechSec', options.minSpeechSec, { min: 0, max: 3600 });
   if (options.threads !== undefined) out.threads = checkNumber('threads', options.threads, { min: 1, max: 256, integer: true });
