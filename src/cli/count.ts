@@ -36,9 +36,11 @@ Options:
   -h, --help            this help
   -v, --version         the version
 
-Output (default): one line per file, e.g. "film.wav: 2 women, 3 men".
+Output (default): one line per file, e.g. "film.wav: 2 women, 3 men". A file whose name starts
+with "-" is given as ./-x.wav or after --: \`count-speakers -- -x.wav\`.
 Exit code: 0 when every file was processed, 1 when any failed (each failure is explained on
-stderr and processing goes on with the next file), 2 for a usage error.
+stderr and processing goes on with the next file), 2 for a usage error (also an existing --rttm
+file that is not RTTM: it is left untouched); 130/143 when stopped by Ctrl-C/SIGTERM.
 Models ship in models/; nothing is downloaded.`;
 
 export interface CountArgs {

@@ -51,18 +51,23 @@ let installed: string | undefined;
  */
 export function useRunTempDir(): string {
   if (installed !== undefined) return installed;
-  const base = tmpdir();
-  sweepStaleTemp(base);
-  const dir = mkdtempSync(path.join(base, `count-speakers-run-${process.pid}-`));
-  installed = dir;
-  const remove = () => rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
-  process.once('exit', remove);
+  // Handlers first: a signal delivered once the folder exists must find them (the default action
+  // would kill the process before any removal could run).
+  let dir: string | undefined;
+  process.once('exit', () => {
+    if (dir !== undefined) rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
+  });
   for (const [signal, code] of Object.entries(SIGNAL_EXIT)) {
-    process.once(signal as NodeJS.Signals, () => {
+    // `on`, not `once`: a second Ctrl-C while the folder is being removed must not kill the process.
+    process.on(signal as NodeJS.Signals, () => {
       process.exitCode = code;
       process.exit(code); // runs the 'exit' handlers: this folder, output locks and temporary siblings
     });
   }
+  const base = tmpdir();
+  sweepStaleTemp(base);
+  dir = mkdtempSync(path.join(base, `count-speakers-run-${process.pid}-`));
+  installed = dir;
   process.env.TMPDIR = dir;
   return dir;
 }

@@ -249,6 +249,37 @@ describe('temporary files', () => {
   }
 });
 
+const hasFfmpeg = spawnSync('ffmpeg', ['-version']).status === 0;
+if (!hasFfmpeg) console.warn('[reliability.test] skipping the ffmpeg cases: ffmpeg is not on PATH');
+
+describe.skipIf(!hasFfmpeg)('through ffmpeg', () => {
+  it('names with a colon (read by ffmpeg as a protocol) and a leading dash are decoded', async () => {
+    const { dir, tmp } = sandbox();
+    const names = ['Star Wars: Episode IV (1977).flac', 'concat:x.flac', '-dash.flac'];
+    for (const n of names) spawnSync('ffmpeg', ['-v', 'error', '-y', '-i', goodWav(), '-c:a', 'flac', `file:${path.join(dir, n)}`]);
+    const r = await runCli(['--', ...names], { cwd: dir, tmpdir: tmp });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout.split('\n').filter(Boolean)).toEqual(names.map((n) => `${n}: 0 women, 0 men`));
+  });
+
+  it('SIGTERM while ffmpeg decodes: no spool left, no ffmpeg left running', async () => {
+    const { dir, tmp } = sandbox();
+    writeFileSync(path.join(dir, 'long.wav'), pcmWav('s16', 2, 48000, Float64Array.from(noise(48000 * 2 * 40), (v) => v * 0.3)));
+    spawnSync('ffmpeg', ['-v', 'error', '-y', '-i', path.join(dir, 'long.wav'), '-c:a', 'flac', path.join(dir, 'long film.flac')]);
+    const run = startCli(['long film.flac'], { cwd: dir, tmpdir: tmp });
+    const deadline = Date.now() + 30_000;
+    while (Date.now() < deadline && !leftovers(tmp).some((n) => n.startsWith('count-speakers-'))) await new Promise((r) => setTimeout(r, 5));
+    run.child.kill('SIGTERM');
+    const r = await run.done;
+    expect(r.code, `${r.signal} ${r.stderr}`).toBe(143);
+    expect(leftovers(tmp)).toEqual([]);
+    await new Promise((res) => setTimeout(res, 500));
+    const ps = spawnSync('ps', ['-eo', 'args']).stdout.toString();
+    expect(ps).not.toContain(path.join(dir, 'long film.flac'));
+    expect(ps).not.toContain('file:long film.flac');
+  }, 60_000);
+});
+
 describe('messages', () => {
   it('a symlink loop is reported once as ELOOP, not "ELOOP: ELOOP:"', async () => {
     const { dir, tmp } = sandbox();
