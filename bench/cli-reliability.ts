@@ -198,7 +198,7 @@ async function main(): Promise<void> {
     const r = await cli(args, work, tmp, atMs, signal);
     const left = ourTempLeftovers(tmp);
     const beside = readdirSync(work).filter((n) => n.endsWith('.lock') || n.includes('.tmp-'));
-    const key = `${signal}->${r.code ?? r.signal}`;
+    const key = `${signal}->${r.signal ?? `exit ${r.code}`}`;
     codes[key] = (codes[key] ?? 0) + 1;
     if (left.length === 0 && beside.length === 0) clean++;
     else console.log(`  run ${k + 1}: ${signal} at ${atMs} ms left ${JSON.stringify([...left, ...beside])}`);

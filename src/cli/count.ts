@@ -40,7 +40,8 @@ Output (default): one line per file, e.g. "film.wav: 2 women, 3 men". A file who
 with "-" is given as ./-x.wav or after --: \`count-speakers -- -x.wav\`.
 Exit code: 0 when every file was processed, 1 when any failed (each failure is explained on
 stderr and processing goes on with the next file), 2 for a usage error (also an existing --rttm
-file that is not RTTM: it is left untouched); 130/143 when stopped by Ctrl-C/SIGTERM.
+file that is not RTTM: it is left untouched). Ctrl-C/SIGTERM remove the temporary files, then
+end the process by that signal (shell status 130/143).
 Models ship in models/; nothing is downloaded.`;
 
 export interface CountArgs {

@@ -3,18 +3,22 @@
  * `$TMPDIR/count-speakers-<pid>-XXXXXX`, and TMPDIR points into it for the rest of the
  * process: everything written to temp by this run (the decoded audio spool, in the main
  * thread and in the batch workers, which inherit the environment; ffmpeg; native libraries)
- * lands there. At exit the folder is removed; SIGINT, SIGTERM and SIGHUP become an exit with
- * the usual 128 + signal code, so the same removal runs. A run killed with SIGKILL cannot clean
- * up: the next run removes the folders whose process is gone.
+ * lands there. At exit the folder is removed. On SIGINT, SIGTERM and SIGHUP it is removed with
+ * the output locks and temporary siblings, then the signal is raised again with its default
+ * action: the process ends "killed by SIGINT" as Unix tools do (a shell loop stops, $? is 130),
+ * and no worker thread is torn down under a running ONNX call (process.exit() there aborted with
+ * "terminate called after throwing an instance of 'Napi::Error'" in 1 of 6 interrupts). A run
+ * killed with SIGKILL cannot clean up: the next run removes the folders whose process is gone.
  */
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { removeAtExit, runExitCleanup } from '../runtime/exitCleanup.js';
 
 /** Our temp entries (run folders and library spools) carry the pid that made them. */
 const OURS = /^count-speakers-(?:run-)?(\d+)-/;
 
-const SIGNAL_EXIT: Readonly<Record<string, number>> = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 };
+const STOP_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
 function alive(pid: number): boolean {
   try {
@@ -46,28 +50,28 @@ export function sweepStaleTemp(dir = tmpdir()): number {
 let installed: string | undefined;
 
 /**
- * Give this process a private temp folder and remove it at exit and on SIGINT/SIGTERM/SIGHUP.
+ * Give this process a private temp folder; remove it at exit and on SIGINT/SIGTERM/SIGHUP.
  * Call once, early, from the process entry (never from a library or a test's own process).
  */
 export function useRunTempDir(): string {
   if (installed !== undefined) return installed;
   // Handlers first: a signal delivered once the folder exists must find them (the default action
-  // would kill the process before any removal could run).
-  let dir: string | undefined;
-  process.once('exit', () => {
-    if (dir !== undefined) rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
-  });
-  for (const [signal, code] of Object.entries(SIGNAL_EXIT)) {
-    // `on`, not `once`: a second Ctrl-C while the folder is being removed must not kill the process.
-    process.on(signal as NodeJS.Signals, () => {
-      process.exitCode = code;
-      process.exit(code); // runs the 'exit' handlers: this folder, output locks and temporary siblings
-    });
+  // would end the process before any removal could run).
+  for (const signal of STOP_SIGNALS) {
+    // `on`, not `once`: a second Ctrl-C during the removal must wait for it.
+    process.on(signal, onStopSignal);
   }
   const base = tmpdir();
   sweepStaleTemp(base);
-  dir = mkdtempSync(path.join(base, `count-speakers-run-${process.pid}-`));
+  const dir = mkdtempSync(path.join(base, `count-speakers-run-${process.pid}-`));
+  removeAtExit(dir);
   installed = dir;
   process.env.TMPDIR = dir;
   return dir;
+}
+
+function onStopSignal(signal: NodeJS.Signals): void {
+  runExitCleanup();
+  for (const s of STOP_SIGNALS) process.removeListener(s, onStopSignal);
+  process.kill(process.pid, signal);
 }

@@ -9,12 +9,13 @@
  *   when the caller allows it.
  * - A lock file next to an appended file keeps two runs from writing it at once.
  * Temporary siblings and locks are removed when the process exits, also on SIGINT/SIGTERM
- * (the CLI turns those into an exit).
+ * (the CLI runs the cleanup before the signal ends the process).
  */
 import { closeSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { CountSpeakersError } from '../errors/index.js';
+import { removeAtExit } from '../runtime/exitCleanup.js';
 
 export interface OutputSpec {
   /** What the file is, for messages: "results file", "RTTM file", "CSV table". */
@@ -35,20 +36,6 @@ export interface OutputTarget {
 }
 
 const HEAD_BYTES = 64 * 1024;
-
-/** Paths to remove at exit (temporary siblings, locks). */
-const removeAtExit = new Set<string>();
-let exitHookInstalled = false;
-function removeOnExit(file: string): () => void {
-  if (!exitHookInstalled) {
-    exitHookInstalled = true;
-    process.once('exit', () => {
-      for (const f of removeAtExit) rmSync(f, { force: true });
-    });
-  }
-  removeAtExit.add(file);
-  return () => removeAtExit.delete(file);
-}
 
 function refused(file: string, spec: OutputSpec, what: string, fix: string): CountSpeakersError {
   return new CountSpeakersError('OUTPUT_REFUSED', `${file}: ${what} (${spec.option} ${JSON.stringify(file)}). ${fix}`, { file });
@@ -129,7 +116,7 @@ export function writeOutput(target: OutputTarget, text: string): void {
     return;
   }
   const tmp = path.join(path.dirname(file), `.${path.basename(file)}.tmp-${process.pid}`);
-  const forget = removeOnExit(tmp);
+  const forget = removeAtExit(tmp);
   try {
     writeFileSync(tmp, text);
     renameSync(tmp, file);
@@ -192,7 +179,7 @@ export function lockOutput(file: string, spec: OutputSpec): () => void {
     } finally {
       closeSync(fd);
     }
-    const forget = removeOnExit(lock);
+    const forget = removeAtExit(lock);
     let released = false;
     return () => {
       if (released) return;
