@@ -11,7 +11,7 @@
  *    file exactly once in the results and the CSV, an RTTM per file, and `count-speakers der`
  *    reads all the RTTMs (against themselves: DER 0 on --files recordings).
  * 2. Interrupts: --interrupts runs of the same batch on a fresh results file, each sent SIGINT
- *    or SIGTERM (alternately) at a random time in 0.3-6 s; after each, the run's TMPDIR must
+ *    or SIGTERM (alternately) at a random time in 0.3-15 s; after each, the run's TMPDIR must
  *    hold nothing of ours (no count-speakers-* folder, no mat-debug-*.log, no .ses) and no lock
  *    or temporary sibling may be left beside the outputs. A last run without interrupt then
  *    completes the results: every file exactly once.
@@ -194,7 +194,7 @@ async function main(): Promise<void> {
   const codes: Record<string, number> = {};
   for (let k = 0; k < nInterrupts; k++) {
     const signal: NodeJS.Signals = k % 2 === 0 ? 'SIGINT' : 'SIGTERM';
-    const atMs = Math.round(300 + rand() * 5700);
+    const atMs = Math.round(300 + rand() * 14700);
     const r = await cli(args, work, tmp, atMs, signal);
     const left = ourTempLeftovers(tmp);
     const beside = readdirSync(work).filter((n) => n.endsWith('.lock') || n.includes('.tmp-'));
@@ -209,7 +209,7 @@ async function main(): Promise<void> {
   const onceAfter = new Set(done).size === done.length && done.length === names.length;
   console.log(
     [
-      `interrupts: ${nInterrupts} runs (SIGINT/SIGTERM at 0.3-6 s, seed ${values.seed}); exit codes ${JSON.stringify(codes)}; nothing of ours left in TMPDIR nor beside the outputs after ${clean}/${nInterrupts}`,
+      `interrupts: ${nInterrupts} runs (SIGINT/SIGTERM at 0.3-15 s, seed ${values.seed}); exit codes ${JSON.stringify(codes)}; nothing of ours left in TMPDIR nor beside the outputs after ${clean}/${nInterrupts}`,
       `            ${before} of ${names.length} files done across the interrupted runs; the last run: exit ${final.code}, every file exactly once: ${onceAfter}; TMPDIR leftovers ${JSON.stringify(ourTempLeftovers(tmp))}`,
     ].join('\n'),
   );
