@@ -8,9 +8,9 @@
  * action: the process ends "killed by SIGINT" as Unix tools do (a shell loop stops, $? is 130),
  * and no worker thread is torn down under a running ONNX call (process.exit() there aborted with
  * "terminate called after throwing an instance of 'Napi::Error'" in 1 of 6 interrupts). A run
- * killed with SIGKILL cannot clean up: the next run removes the folders whose process is gone.
+ * killed with SIGKILL cannot clean up: a later run removes the folders whose process is gone.
  */
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { removeAtExit, runExitCleanup } from '../runtime/exitCleanup.js';
@@ -29,8 +29,25 @@ function alive(pid: number): boolean {
   }
 }
 
-/** Remove temp folders left by runs of ours that no longer exist (killed with SIGKILL, power cut). */
-export function sweepStaleTemp(dir = tmpdir()): number {
+/** A folder touched this recently may belong to a live run in another pid namespace (a shared /tmp): kept. */
+const STALE_AFTER_MS = 15 * 60 * 1000;
+
+function lastTouchedMs(entry: string): number {
+  let latest = statSync(entry).mtimeMs;
+  try {
+    for (const name of readdirSync(entry)) latest = Math.max(latest, statSync(path.join(entry, name)).mtimeMs);
+  } catch {
+    // not a folder, or gone meanwhile
+  }
+  return latest;
+}
+
+/**
+ * Remove temp folders left by runs of ours that no longer exist (killed with SIGKILL, power cut):
+ * named with a pid that is not running, and untouched for 15 minutes. Entries that cannot be
+ * removed (another user's) are left alone.
+ */
+export function sweepStaleTemp(dir = tmpdir(), nowMs = Date.now()): number {
   let removed = 0;
   let names: string[];
   try {
@@ -41,8 +58,14 @@ export function sweepStaleTemp(dir = tmpdir()): number {
   for (const name of names) {
     const m = OURS.exec(name);
     if (!m || Number(m[1]) === process.pid || alive(Number(m[1]))) continue;
-    rmSync(path.join(dir, name), { recursive: true, force: true, maxRetries: 2 });
-    removed++;
+    const entry = path.join(dir, name);
+    try {
+      if (nowMs - lastTouchedMs(entry) < STALE_AFTER_MS) continue;
+      rmSync(entry, { recursive: true, force: true });
+      removed++;
+    } catch {
+      // someone else's, or gone meanwhile
+    }
   }
   return removed;
 }
