@@ -135,6 +135,7 @@ export async function runCount(argv: string[], io: CliIo, engineFactory: () => P
   try {
     engine = await engineFactory();
     for (const [i, file] of args.files.entries()) {
+      if (io.stdoutClosed?.()) break;
       try {
         const d = await engine.diarize(file, {
           ...args.options,
@@ -159,6 +160,7 @@ export async function runCount(argv: string[], io: CliIo, engineFactory: () => P
   } finally {
     await engine?.dispose();
   }
+  if (io.stdoutClosed?.()) return EXIT.STDOUT_CLOSED;
   if (rttmTarget) {
     try {
       writeOutput(rttmTarget, rttmParts.join(''));

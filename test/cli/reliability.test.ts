@@ -11,7 +11,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseRttm } from '../../src/io/index.js';
 import { noise, pcmWav } from '../audio/wavbytes.js';
-import { goodWav, runCli, startCli } from './spawnCli.js';
+import { cliCommand, goodWav, runCli, startCli } from './spawnCli.js';
 
 /** A fresh working folder and a private TMPDIR inside it. */
 function sandbox(): { dir: string; tmp: string } {
@@ -282,6 +282,20 @@ describe.skipIf(!hasFfmpeg)('through ffmpeg', () => {
 });
 
 describe('messages', () => {
+  it('stdout closed early (`| head -c 1`): stops quietly, no EPIPE stack trace', async () => {
+    const { dir, tmp } = sandbox();
+    const files = corpus(dir, ['a.wav', 'b.wav', 'c.wav', 'd.wav']);
+    const sh = spawnSync('sh', ['-c', `"$0" "$@" | head -c 1 >/dev/null`, ...cliCommand(), ...['a.wav', 'b.wav', 'c.wav', 'd.wav'].map((n) => path.join(files, n))], {
+      cwd: dir,
+      env: { ...process.env, TMPDIR: tmp },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(sh.stderr).not.toMatch(/EPIPE|Unhandled/);
+    noStack(sh.stderr);
+    expect(leftovers(tmp)).toEqual([]);
+  });
+
   it('a symlink loop is reported once as ELOOP, not "ELOOP: ELOOP:"', async () => {
     const { dir, tmp } = sandbox();
     symlinkSync('loop.wav', path.join(dir, 'loop.wav'));

@@ -28,16 +28,18 @@ export interface CliOptions {
   stdout?: 'pipe' | number;
 }
 
+/** The command line that runs the CLI (node and its arguments), for a shell pipeline. */
+export function cliCommand(): string[] {
+  return [process.execPath, '--import', tsx, '--input-type=module', '-e', `const { main } = await import(${JSON.stringify(mainUrl)}); process.exitCode = await main(process.argv.slice(1));`, '--'];
+}
+
 /** Start the CLI; the caller waits on `done`. */
 export function startCli(args: string[], opts: CliOptions): { child: ChildProcess; done: Promise<CliRun> } {
   const env: Record<string, string | undefined> = { ...process.env, ...opts.env };
   if (opts.tmpdir) env.TMPDIR = opts.tmpdir;
   delete env.ORT_DISABLE_TELEMETRY; // the CLI must set it itself
-  const child = spawn(
-    process.execPath,
-    ['--import', tsx, '--input-type=module', '-e', `const { main } = await import(${JSON.stringify(mainUrl)}); process.exitCode = await main(process.argv.slice(1));`, '--', ...args],
-    { cwd: opts.cwd, env, stdio: ['ignore', opts.stdout ?? 'pipe', 'pipe'] },
-  );
+  const [node, ...nodeArgs] = cliCommand();
+  const child = spawn(node, [...nodeArgs, ...args], { cwd: opts.cwd, env, stdio: ['ignore', opts.stdout ?? 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout?.on('data', (b: Buffer) => (stdout += b.toString()));
