@@ -3,7 +3,7 @@
  */
 import path from 'node:path';
 import { describeFailure } from '../errors/index.js';
-import { formatRttm, rttmUriOf } from '../io/index.js';
+import { formatRttm, looksLikeRttm, rttmUriOf } from '../io/index.js';
 import { checkOutput, writeOutput, type OutputSpec, type OutputTarget } from '../io/output.js';
 import { createEngine, type Engine } from '../pipeline/index.js';
 import type { Diarization, DiarizeOptions } from '../pipeline/types.js';
@@ -67,16 +67,8 @@ export function parseCountArgs(argv: string[]): CountArgs | 'help' {
   return args;
 }
 
-/** The --rttm output: RTTM text, ours when its first record line is an RTTM record. */
-export const RTTM_OUTPUT: OutputSpec = Object.freeze({
-  what: 'RTTM file',
-  option: '--rttm',
-  isOurs: (head: string) => {
-    const first = head.split('\n').find((l) => l.trim() !== '' && !/^\s*[#;]/.test(l));
-    return first === undefined || /^(SPEAKER|SPKR-INFO|SEGMENT|NOSCORE|NON-SPEECH|LEXEME)\s/.test(first);
-  },
-  allowStream: true,
-});
+/** The --rttm output: written over only when it already reads as RTTM. */
+export const RTTM_OUTPUT: OutputSpec = Object.freeze({ what: 'RTTM file', option: '--rttm', isOurs: looksLikeRttm, allowStream: true });
 
 /** The JSON line of one file (the `id`s equal the RTTM speaker labels). */
 export function toJsonRecord(d: Diarization): Record<string, unknown> {

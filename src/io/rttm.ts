@@ -125,6 +125,15 @@ export function formatRttm(uri: string, turns: readonly Turn[]): string {
   return out;
 }
 
+/** True when the start of a text reads as RTTM: its first record line is a known RTTM record type (or there is none yet). */
+export function looksLikeRttm(head: string): boolean {
+  for (const [, line] of contentLines(head)) {
+    const type = line.split(/\s+/)[0].toUpperCase();
+    return type === 'SPEAKER' || OTHER_RTTM_TYPES.has(type);
+  }
+  return true;
+}
+
 /**
  * The RTTM URI of a recording: its file name without the extension, with each whitespace
  * character replaced by `_`, since RTTM fields are separated by whitespace. `changed` says that
