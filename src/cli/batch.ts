@@ -21,7 +21,7 @@ import {
   type JournalRecord,
   type Shard,
 } from '../batch/index.js';
-import { CountSpeakersError, describeFailure } from '../errors/index.js';
+import { CountSpeakersError, describeFailure, isCountSpeakersError } from '../errors/index.js';
 import { checkAndWriteOutput, checkOutput, writeOutput, type OutputSpec, type OutputTarget } from '../io/output.js';
 import type { Turn } from '../pipeline/types.js';
 import type { WorkerDiarizeOptions } from '../pipeline/workerMessages.js';
@@ -156,6 +156,20 @@ function writeRttm(file: string, text: string): void {
     throw new CountSpeakersError('OUTPUT_UNWRITABLE', `${path.dirname(file)}: the RTTM folder cannot be created (${(e as Error).message}). Check --rttm-dir.`, { file, cause: e });
   }
   checkAndWriteOutput(file, RTTM_DIR_OUTPUT, text);
+}
+
+/**
+ * Write one file's RTTM; an existing file at that path that is not RTTM fails this file only
+ * (returned, left untouched), while an unwritable folder or a full disk stops the batch (thrown).
+ */
+function writeRttmOrRefusal(file: string, text: string): { code: string; message: string } | undefined {
+  try {
+    writeRttm(file, text);
+    return undefined;
+  } catch (e) {
+    if (isCountSpeakersError(e) && e.code === 'OUTPUT_REFUSED') return describeFailure(e);
+    throw e;
+  }
 }
 
 const CSV_HEAD = ['file', 'M', 'F', 'durationSec', 'speechSecM', 'speechSecF', 'speakers', 'elapsedSec', 'errorCode', 'errorMessage'];
@@ -298,15 +312,21 @@ export async function runBatch(argv: string[], io: CliIo): Promise<number> {
           if (f) f.fraction = p.fraction;
           draw();
         },
-        onResult: (input, r: FileResult) => {
+        onResult: (input, result: FileResult) => {
+          let r = result;
           inFlight.delete(input.file);
           doneWeight += weight(input);
           if (r.type === 'done') {
             // RTTM first: a file is in the journal only once all its outputs exist.
-            if (a.rttmDir) writeRttm(rttmPathOf(a.rttmDir, input), rttmOf(input.file, r.diarization.turns, noteUri));
-            journal.append({ ...toJsonRecord(r.diarization), file: input.file, elapsedSec: round3(r.elapsedSec) } as JournalRecord);
-            audioSec += r.diarization.durationSec;
-          } else {
+            const refused = a.rttmDir ? writeRttmOrRefusal(rttmPathOf(a.rttmDir, input), rttmOf(input.file, r.diarization.turns, noteUri)) : undefined;
+            if (refused === undefined) {
+              journal.append({ ...toJsonRecord(r.diarization), file: input.file, elapsedSec: round3(r.elapsedSec) } as JournalRecord);
+              audioSec += r.diarization.durationSec;
+            } else {
+              r = { type: 'failed', file: input.file, error: refused, elapsedSec: r.elapsedSec };
+            }
+          }
+          if (r.type === 'failed') {
             journal.append({ file: input.file, error: r.error });
             failed++;
             if (!a.quiet) {

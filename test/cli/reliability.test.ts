@@ -126,6 +126,20 @@ describe('outputs that are not ours', () => {
     expect(readFileSync(path.join(dir, 'victim.wav')).equals(before)).toBe(true);
   });
 
+  it('an RTTM path in --rttm-dir that holds something else fails that file only, untouched; the batch goes on', async () => {
+    const { dir, tmp } = sandbox();
+    corpus(dir, ['a.wav', 'b.wav']);
+    mkdirSync(path.join(dir, 'rt'));
+    writeFileSync(path.join(dir, 'rt', 'a.rttm'), 'my notes\n');
+    const r = await runCli(['batch', 'corpus', '--out', 's.jsonl', '--rttm-dir', 'rt', '--quiet'], { cwd: dir, tmpdir: tmp });
+    expect(r.code, r.stderr).toBe(1);
+    const lines = jsonl(path.join(dir, 's.jsonl'));
+    expect(lines.find((l) => l.file.endsWith('a.wav'))?.error?.code).toBe('OUTPUT_REFUSED');
+    expect(lines.find((l) => l.file.endsWith('b.wav'))?.error).toBeUndefined();
+    expect(readFileSync(path.join(dir, 'rt', 'a.rttm'), 'utf8')).toBe('my notes\n');
+    expect(existsSync(path.join(dir, 'rt', 'b.rttm'))).toBe(true);
+  });
+
   it('--out /dev/stdout on a pipe is refused at once instead of hanging', async () => {
     const { dir, tmp } = sandbox();
     corpus(dir, ['a.wav']);
