@@ -10,11 +10,11 @@
  *    resampled and spooled to TMPDIR). `count-speakers batch corpus --out --rttm-dir --csv`: every
  *    file exactly once in the results and the CSV, an RTTM per file, and `count-speakers der`
  *    reads all the RTTMs (against themselves: DER 0 on --files recordings).
- * 2. Interrupts: --interrupts runs of the same batch on a fresh results file, each sent SIGINT
- *    or SIGTERM (alternately) at a random time in 0.3-15 s; after each, the run's TMPDIR must
- *    hold nothing of ours (no count-speakers-* folder, no mat-debug-*.log, no .ses) and no lock
- *    or temporary sibling may be left beside the outputs. A last run without interrupt then
- *    completes the results: every file exactly once.
+ * 2. Interrupts: --interrupts runs of the same batch, each on a fresh results file and sent
+ *    SIGINT or SIGTERM (alternately) at a random time in 0.3-15 s; after each, the run's TMPDIR
+ *    must hold nothing of ours (no count-speakers-* folder, no mat-debug-*.log, no .ses) and no
+ *    lock or temporary sibling may be left beside the outputs. A run without interrupt then
+ *    completes the last one's results: every file exactly once.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -193,6 +193,9 @@ async function main(): Promise<void> {
   let clean = 0;
   const codes: Record<string, number> = {};
   for (let k = 0; k < nInterrupts; k++) {
+    // A fresh results file each time, so that every run has work when the signal comes; the last
+    // one's partial results are then completed by a run without interrupt (resume).
+    rmSync(out, { force: true });
     const signal: NodeJS.Signals = k % 2 === 0 ? 'SIGINT' : 'SIGTERM';
     const atMs = Math.round(300 + rand() * 14700);
     const r = await cli(args, work, tmp, atMs, signal);
@@ -210,7 +213,7 @@ async function main(): Promise<void> {
   console.log(
     [
       `interrupts: ${nInterrupts} runs (SIGINT/SIGTERM at 0.3-15 s, seed ${values.seed}); exit codes ${JSON.stringify(codes)}; nothing of ours left in TMPDIR nor beside the outputs after ${clean}/${nInterrupts}`,
-      `            ${before} of ${names.length} files done across the interrupted runs; the last run: exit ${final.code}, every file exactly once: ${onceAfter}; TMPDIR leftovers ${JSON.stringify(ourTempLeftovers(tmp))}`,
+      `            the last interrupted run had done ${before} of ${names.length} files; a run without interrupt then: exit ${final.code}, every file exactly once: ${onceAfter}; TMPDIR leftovers ${JSON.stringify(ourTempLeftovers(tmp))}`,
     ].join('\n'),
   );
   if (!values.dir) rmSync(work, { recursive: true, force: true });
