@@ -1,5 +1,9 @@
 import { defineConfig } from 'vitest/config';
 
+// Tests load onnxruntime-node without the package's entry points: keep its telemetry SDK from
+// writing mat-debug-<pid>.log and .ses into TMPDIR on every run (see src/runtime/onnxRuntimeEnv.ts).
+process.env.ORT_DISABLE_TELEMETRY ??= '1';
+
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],

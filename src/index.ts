@@ -1,4 +1,5 @@
 /** count-speakers: how many distinct women and men speak in a recording. */
+import './runtime/onnxRuntimeEnv.js'; // before anything loads onnxruntime-node
 export { countSpeakers, diarize, createEngine, Engine } from './pipeline/index.js';
 export type {
   Counts,

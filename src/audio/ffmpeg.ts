@@ -27,6 +27,14 @@ function missing(file: string, ffmpegPath: string, what: string, cause: unknown)
   );
 }
 
+/**
+ * The input as ffmpeg must be given it: with the file: protocol, since ffmpeg reads a name with a
+ * colon as a protocol ("Film: Part 2.mkv" fails, "concat:x.mkv" opens something else).
+ */
+export function ffmpegInput(file: string): string {
+  return `file:${file}`;
+}
+
 function lastLine(stderr: string): string {
   const lines = stderr.split(/\r?\n/).map((l) => l.trim()).filter((l) => l.length > 0);
   return lines.length > 0 ? lines[lines.length - 1] : '(nothing)';
@@ -48,7 +56,7 @@ export async function probeWithFfmpeg(file: string, ffmpegPath: string, what: st
   const stderr = await new Promise<string>((resolve, reject) => {
     let child: ChildProcessByStdio<null, null, Readable>;
     try {
-      child = spawn(ffmpegPath, ['-hide_banner', '-nostdin', '-i', file], { stdio: ['ignore', 'ignore', 'pipe'] });
+      child = spawn(ffmpegPath, ['-hide_banner', '-nostdin', '-i', ffmpegInput(file)], { stdio: ['ignore', 'ignore', 'pipe'] });
     } catch (e) {
       reject(missing(file, ffmpegPath, what, e));
       return;
@@ -105,7 +113,7 @@ export async function startFfmpegDecoder(
       : [];
   const child = spawn(
     ffmpegPath,
-    ['-nostdin', '-v', 'error', '-i', file, '-vn', ...mix, '-f', 'f32le', '-ac', '1', '-ar', String(outRateHz), '-'],
+    ['-nostdin', '-v', 'error', '-i', ffmpegInput(file), '-vn', ...mix, '-f', 'f32le', '-ac', '1', '-ar', String(outRateHz), '-'],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   await new Promise<void>((resolve, reject) => {

@@ -4,7 +4,7 @@
  * decoded here; every other container or codec goes through ffmpeg when it is on PATH.
  */
 import { open, stat, type FileHandle } from 'node:fs/promises';
-import { AudioInputError, CountSpeakersError } from '../errors/index.js';
+import { AudioInputError, CountSpeakersError, errnoText } from '../errors/index.js';
 import { type AudioConfig, validateAudioConfig } from './config.js';
 import { decodeFrames } from './decode.js';
 import { type FfmpegProbe, probeWithFfmpeg, startFfmpegDecoder } from './ffmpeg.js';
@@ -51,7 +51,7 @@ async function openChecked(file: string): Promise<{ fh: FileHandle; size: number
     throw new AudioInputError(
       'FILE_UNREADABLE',
       file,
-      `cannot be accessed (${code ?? 'error'}: ${(e as Error).message}).`,
+      `cannot be accessed (${errnoText(e)}).`,
       'Check the path and its permissions.',
       e,
     );
@@ -238,7 +238,7 @@ function wavStream(file: string, fh: FileHandle, layout: WavLayout, info: AudioI
           throw new AudioInputError(
             'FILE_UNREADABLE',
             file,
-            `reading the samples failed at byte ${pos + got} (${(e as NodeJS.ErrnoException).code ?? 'error'}: ${(e as Error).message}).`,
+            `reading the samples failed at byte ${pos + got} (${errnoText(e)}).`,
             'Check that the file is readable and the disk healthy, then retry.',
             e,
           );

@@ -8,7 +8,7 @@
  * allocates from a declared size, and maps every defect to an AudioInputError code.
  */
 import type { FileHandle } from 'node:fs/promises';
-import { AudioInputError } from '../errors/index.js';
+import { AudioInputError, errnoText } from '../errors/index.js';
 import { MAX_SAMPLE_RATE_HZ, MIN_SAMPLE_RATE_HZ } from './config.js';
 
 export type WavCodec = 'pcm' | 'float' | 'alaw' | 'mulaw';
@@ -110,11 +110,10 @@ export class ByteWindow {
 }
 
 export function readError(file: string, cause: unknown): AudioInputError {
-  const code = (cause as NodeJS.ErrnoException)?.code ?? 'unknown';
   return new AudioInputError(
     'FILE_UNREADABLE',
     file,
-    `reading failed (${code}: ${(cause as Error)?.message ?? String(cause)}).`,
+    `reading failed (${errnoText(cause)}).`,
     'Check that the file is readable and the disk healthy, then retry.',
     cause,
   );

@@ -9,6 +9,18 @@ import { closeSync, createReadStream, fdatasyncSync, fstatSync, ftruncateSync, o
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { CountSpeakersError } from '../errors/index.js';
+import { checkOutput, lockOutput, type OutputSpec } from '../io/output.js';
+
+/**
+ * The results file as an output: a regular file only (it is read back to resume), and ours when
+ * it starts with a record (JSON.stringify puts "file" first in every line this tool writes).
+ */
+export const RESULTS_OUTPUT: OutputSpec = Object.freeze({
+  what: 'results file',
+  option: '--out',
+  isOurs: (head: string) => head.trim() === '' || head.startsWith('{"file":'),
+  allowStream: false,
+});
 
 /** One line of the results: a diarization record, or a failure. */
 export interface JournalRecord {
@@ -33,6 +45,7 @@ export function fileId(file: string): string {
 
 export class Journal {
   private fd: number | undefined;
+  private unlock: (() => void) | undefined;
   private readonly entries = new Map<string, JournalRecord>();
 
   private constructor(
@@ -40,22 +53,35 @@ export class Journal {
     readonly report: JournalOpenReport,
   ) {}
 
-  /** Open (creating it if missing), repair a torn tail, and index the files already done. */
+  /**
+   * Open (creating it if missing), repair a torn tail, and index the files already done.
+   * Refused, untouched: a path that is not a regular file or holds something else than results
+   * (OUTPUT_REFUSED), and a results file another run holds (OUTPUT_IN_USE).
+   */
   static async open(file: string): Promise<Journal> {
+    checkOutput(file, RESULTS_OUTPUT);
+    const unlock = lockOutput(file, RESULTS_OUTPUT);
     let fd: number;
     try {
       fd = openSync(file, 'a+');
     } catch (e) {
+      unlock();
       throw new CountSpeakersError(
         'OUTPUT_UNWRITABLE',
         `${file}: the results file cannot be opened for appending (${(e as Error).message}). Check that its folder exists and is writable.`,
         { file, cause: e },
       );
     }
-    const repairedBytes = repairTornTail(fd);
-    const j = new Journal(file, { repairedBytes, badLines: 0, duplicateLines: 0 });
+    const j = new Journal(file, { repairedBytes: 0, badLines: 0, duplicateLines: 0 });
     j.fd = fd;
-    await j.load();
+    j.unlock = unlock;
+    try {
+      j.report.repairedBytes = repairTornTail(fd);
+      await j.load();
+    } catch (e) {
+      j.close();
+      throw e;
+    }
     return j;
   }
 
@@ -120,13 +146,20 @@ export class Journal {
     for (const rec of this.entries.values()) lines.push(JSON.stringify(rec) + '\n');
     const tmp = `${this.file}.tmp-${process.pid}`;
     writeFileSync(tmp, lines.join(''));
-    this.close();
+    this.closeFd();
     renameSync(tmp, this.file);
     this.fd = openSync(this.file, 'a');
     return ids.size;
   }
 
+  /** Close the file and release the lock (forget() keeps the lock across its reopen). */
   close(): void {
+    this.closeFd();
+    this.unlock?.();
+    this.unlock = undefined;
+  }
+
+  private closeFd(): void {
     if (this.fd !== undefined) closeSync(this.fd);
     this.fd = undefined;
   }

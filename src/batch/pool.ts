@@ -3,7 +3,8 @@
  * sessions are created on its first file, reused for the others, disposed by close()).
  * Threads: jobs x intra-op threads never exceeds the cores given.
  */
-import { availableParallelism } from 'node:os';
+import '../runtime/onnxRuntimeEnv.js'; // before the workers load onnxruntime-node
+import { availableParallelism, totalmem } from 'node:os';
 import { MessageChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import { checkNumber } from '../config/index.js';
@@ -20,6 +21,21 @@ export interface BatchPoolOptions {
 /** Intra-op threads per job so that jobs x threads <= cores. */
 export function threadsPerJob(jobs: number, cores: number): number {
   return Math.max(1, Math.floor(cores / jobs));
+}
+
+/**
+ * Memory one job may take at its peak: an engine (ONNX sessions, about 200 MB) and a long film
+ * in flight (single-engine peaks of 353-466 MB on 2 h films, bench:scale).
+ */
+export const JOB_PEAK_BYTES = 512 * 2 ** 20;
+
+/**
+ * The most jobs worth running here: each keeps one core busy, so more jobs than cores only add
+ * memory (measured: --jobs 100 on 2 cores peaked at 7 GB and ran slower than 2), and all of them
+ * must fit in half of the memory.
+ */
+export function maxJobs(cores = availableParallelism(), memoryBytes = totalmem()): number {
+  return Math.max(1, Math.min(cores, Math.floor((memoryBytes * 0.5) / JOB_PEAK_BYTES)));
 }
 
 export type FileReply = Extract<WorkerReply, { type: 'done' | 'failed' | 'fatal' }>;

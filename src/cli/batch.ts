@@ -2,17 +2,18 @@
  * `count-speakers batch <dir|list.txt> --out results.jsonl`: a corpus through a pool of worker
  * threads (one engine each), one JSON line per file, resumable, shardable across machines.
  */
-import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { availableParallelism, totalmem } from 'node:os';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import {
   BatchPool,
   DEFAULT_MEDIA_EXTENSIONS,
   discoverInputs,
   inShard,
   Journal,
+  maxJobs,
   parseExtensions,
+  RESULTS_OUTPUT,
   parseShard,
   runBatch as runBatchFiles,
   type BatchInput,
@@ -20,12 +21,13 @@ import {
   type JournalRecord,
   type Shard,
 } from '../batch/index.js';
-import { CountSpeakersError } from '../errors/index.js';
-import { formatRttm } from '../io/index.js';
+import { CountSpeakersError, describeFailure, isCountSpeakersError } from '../errors/index.js';
+import { checkAndWriteOutput, checkOutput, writeOutput, type OutputSpec, type OutputTarget } from '../io/output.js';
 import type { Turn } from '../types.js';
 import type { WorkerDiarizeOptions } from '../pipeline/workerMessages.js';
-import { exchangeGapOption, toJsonRecord, uriOf } from './count.js';
-import { describeFailure, UsageError } from './errors.js';
+import { renamedUriNote, RTTM_OUTPUT, rttmOf, toJsonRecord } from './count.js';
+import { UsageError } from './errors.js';
+import { DIARIZE_OPTION_SPEC, diarizeOptionsFrom, parseCommandLine } from './options.js';
 import { EXIT, type CliIo } from './io.js';
 import { formatDuration, ProgressBar } from './progress.js';
 
@@ -42,14 +44,16 @@ Options:
                         \`count-speakers --json\` plus "elapsedSec", or {"file","error":{"code","message"}}.
                         Re-running the same command skips the files already in it (resume).
   --csv <file.csv>      also write a table (file, M, F, durationSec, speech per sex, error)
-  --rttm-dir <dir>      write <dir>/<path>/<name>.rttm per file (URI = file name without extension)
+  --rttm-dir <dir>      write <dir>/<path>/<name>.rttm per file (URI = file name without extension,
+                        whitespace replaced by _)
   --report-dir <dir>    write <dir>/<path>/<name>.html per file: its report (see count-speakers report --help);
                         then \`count-speakers summary results.jsonl --html\` for the whole corpus
   --recursive           look into sub-folders
   --ext <list>          extensions to take from a folder (default: ${DEFAULT_MEDIA_EXTENSIONS.join(',')})
   --shard <i/n>         process only shard i of n (0 <= i < n), chosen by a hash of the path relative
                         to the corpus root: n machines share a corpus with no coordination
-  --jobs <n>            files processed in parallel, one engine per job (default: ${defaultJobs(availableParallelism())} here)
+  --jobs <n>            files processed in parallel, one engine per job (default: ${defaultJobs(availableParallelism())} here;
+                        more than the machine's cores and memory hold is capped to ${maxJobs()} here)
   --threads <n>         CPU threads shared by the jobs (default: all cores); each job gets max(1, threads / jobs)
   --retry-failed        process again the files whose line in --out is an error
   --num-speakers <n>, --min-speakers <n>, --max-speakers <n>, --min-speech <sec>, --exchange-gap <sec>
@@ -86,29 +90,19 @@ export function defaultJobs(cores: number): number {
 }
 
 export function parseBatchArgs(argv: string[]): BatchArgs | 'help' {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    strict: true,
-    options: {
-      out: { type: 'string' },
-      csv: { type: 'string' },
-      'rttm-dir': { type: 'string' },
-      'report-dir': { type: 'string' },
-      recursive: { type: 'boolean', default: false },
-      ext: { type: 'string' },
-      shard: { type: 'string' },
-      jobs: { type: 'string' },
-      threads: { type: 'string' },
-      'retry-failed': { type: 'boolean', default: false },
-      'num-speakers': { type: 'string' },
-      'min-speakers': { type: 'string' },
-      'max-speakers': { type: 'string' },
-      'min-speech': { type: 'string' },
-      'exchange-gap': { type: 'string' },
-      quiet: { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
+  const { values, positionals } = parseCommandLine(argv, {
+    out: { type: 'string' },
+    csv: { type: 'string' },
+    'rttm-dir': { type: 'string' },
+    'report-dir': { type: 'string' },
+    recursive: { type: 'boolean', default: false },
+    ext: { type: 'string' },
+    shard: { type: 'string' },
+    jobs: { type: 'string' },
+    'retry-failed': { type: 'boolean', default: false },
+    ...DIARIZE_OPTION_SPEC,
+    quiet: { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h', default: false },
   });
   if (values.help) return 'help';
   if (positionals.length === 0) throw new UsageError('no input given. Pass a folder or a list file, e.g. `count-speakers batch corpus/ --out results.jsonl`.');
@@ -116,31 +110,14 @@ export function parseBatchArgs(argv: string[]): BatchArgs | 'help' {
     throw new UsageError(`expected one folder or list file, received ${positionals.length} (${positionals.slice(0, 3).join(', ')}${positionals.length > 3 ? ', ...' : ''}). Put the paths in a list file, one per line.`);
   }
   if (!values.out) throw new UsageError('--out <results.jsonl> is required: it holds the results and lets an interrupted batch resume.');
-  const int = (name: string, v: string | undefined, min: number): number | undefined => {
-    if (v === undefined) return undefined;
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < min) throw new UsageError(`--${name} expects an integer >= ${min}, received "${v}".`);
-    return n;
-  };
-  const options: WorkerDiarizeOptions = {};
-  const numSpeakers = int('num-speakers', values['num-speakers'], 1);
-  const minSpeakers = int('min-speakers', values['min-speakers'], 1);
-  const maxSpeakers = int('max-speakers', values['max-speakers'], 1);
-  if (numSpeakers !== undefined) options.numSpeakers = numSpeakers;
-  if (minSpeakers !== undefined) options.minSpeakers = minSpeakers;
-  if (maxSpeakers !== undefined) options.maxSpeakers = maxSpeakers;
-  if (minSpeakers !== undefined && maxSpeakers !== undefined && minSpeakers > maxSpeakers) {
-    throw new UsageError(`--min-speakers (${minSpeakers}) must not exceed --max-speakers (${maxSpeakers}).`);
+  // --threads is the CPU threads the jobs share; each job's engine gets a share (checked as its threads).
+  const { threads, ...options } = diarizeOptionsFrom(values);
+  const cores = threads ?? availableParallelism();
+  let jobs = defaultJobs(cores);
+  if (values.jobs !== undefined) {
+    jobs = Number(values.jobs);
+    if (values.jobs.trim() === '' || !Number.isInteger(jobs) || jobs < 1) throw new UsageError(`--jobs expects an integer >= 1, received "${values.jobs}".`);
   }
-  if (values['min-speech'] !== undefined) {
-    const n = Number(values['min-speech']);
-    if (!Number.isFinite(n) || n < 0) throw new UsageError(`--min-speech expects seconds >= 0, received "${values['min-speech']}".`);
-    options.minSpeechSec = n;
-  }
-  const gap = exchangeGapOption(values['exchange-gap']);
-  if (gap !== undefined) options.exchangeGapSec = gap;
-  const cores = int('threads', values.threads, 1) ?? availableParallelism();
-  const jobs = int('jobs', values.jobs, 1) ?? defaultJobs(cores);
   let extensions: readonly string[] = DEFAULT_MEDIA_EXTENSIONS;
   let shard: Shard | undefined;
   try {
@@ -171,23 +148,44 @@ export function parseBatchArgs(argv: string[]): BatchArgs | 'help' {
 export function rttmPathOf(rttmDir: string, input: BatchInput): string {
   const dir = path.posix.dirname(input.key);
   const safe = dir === '.' || dir.startsWith('..') || path.posix.isAbsolute(dir) ? '' : dir;
-  return path.join(rttmDir, ...safe.split('/').filter(Boolean), `${uriOf(input.file)}.rttm`);
+  const base = path.basename(input.file);
+  return path.join(rttmDir, ...safe.split('/').filter(Boolean), `${base.replace(/\.[^.]+$/, '') || base}.rttm`);
 }
 
-function writeAtomic(file: string, text: string): void {
+const RTTM_DIR_OUTPUT: OutputSpec = Object.freeze({ ...RTTM_OUTPUT, option: '--rttm-dir', allowStream: false });
+
+function writeRttm(file: string, text: string): void {
   try {
     mkdirSync(path.dirname(file), { recursive: true });
-    const tmp = `${file}.tmp-${process.pid}`;
-    writeFileSync(tmp, text);
-    renameSync(tmp, file);
   } catch (e) {
-    throw new CountSpeakersError(
-      'OUTPUT_UNWRITABLE',
-      `${file}: cannot be written (${(e as Error).message}). Check that the folder is writable and the disk has space, then run the same command again.`,
-      { file, cause: e },
-    );
+    throw new CountSpeakersError('OUTPUT_UNWRITABLE', `${path.dirname(file)}: the RTTM folder cannot be created (${(e as Error).message}). Check --rttm-dir.`, { file, cause: e });
+  }
+  checkAndWriteOutput(file, RTTM_DIR_OUTPUT, text);
+}
+
+/**
+ * Write one file's RTTM; an existing file at that path that is not RTTM fails this file only
+ * (returned, left untouched), while an unwritable folder or a full disk stops the batch (thrown).
+ */
+function writeRttmOrRefusal(file: string, text: string): { code: string; message: string } | undefined {
+  try {
+    writeRttm(file, text);
+    return undefined;
+  } catch (e) {
+    if (isCountSpeakersError(e) && e.code === 'OUTPUT_REFUSED') return describeFailure(e);
+    throw e;
   }
 }
+
+const CSV_HEAD = ['file', 'M', 'F', 'durationSec', 'speechSecM', 'speechSecF', 'speakers', 'elapsedSec', 'errorCode', 'errorMessage'];
+
+/** The --csv table: ours when it starts with its header. */
+export const CSV_OUTPUT: OutputSpec = Object.freeze({
+  what: 'CSV table',
+  option: '--csv',
+  isOurs: (head: string) => head.startsWith(CSV_HEAD.join(',')),
+  allowStream: true,
+});
 
 function csvCell(v: unknown): string {
   const s = v === undefined || v === null ? '' : String(v);
@@ -195,7 +193,7 @@ function csvCell(v: unknown): string {
 }
 
 export function csvOf(records: readonly JournalRecord[]): string {
-  const head = ['file', 'M', 'F', 'durationSec', 'speechSecM', 'speechSecF', 'speakers', 'elapsedSec', 'errorCode', 'errorMessage'];
+  const head = CSV_HEAD;
   const rows = records.map((r) => {
     const speech = r.speechSecBySex as { M?: number; F?: number } | undefined;
     const speakers = Array.isArray(r.speakers) ? r.speakers.length : undefined;
@@ -224,6 +222,25 @@ export async function runBatch(argv: string[], io: CliIo): Promise<number> {
   const say = (s: string) => io.stderr(`count-speakers batch: ${s}\n`);
   const t0 = Date.now();
 
+  const limit = maxJobs();
+  if (a.jobs > limit) {
+    say(`--jobs ${a.jobs} is more than this machine can run at once (${availableParallelism()} cores, ${(totalmem() / 2 ** 30).toFixed(1)} GB of memory; each job is one engine busy on one core): capped to ${limit}.`);
+    a.jobs = limit;
+  }
+  // Outputs are checked before any input is read: a wrong --out or --csv loses nothing.
+  let csvTarget: OutputTarget | undefined;
+  try {
+    checkOutput(a.out, RESULTS_OUTPUT);
+    if (a.csv !== undefined) csvTarget = checkOutput(a.csv, CSV_OUTPUT);
+    if (a.rttmDir !== undefined && existsSync(a.rttmDir) && !statSync(a.rttmDir).isDirectory()) {
+      throw new CountSpeakersError('OUTPUT_REFUSED', `${a.rttmDir}: --rttm-dir names a file, expected a folder (created when missing). Name a folder.`, { file: a.rttmDir });
+    }
+  } catch (e) {
+    const f = describeFailure(e);
+    say(`${f.message} [${f.code}]`);
+    return f.code === 'OUTPUT_REFUSED' ? EXIT.USAGE : EXIT.FAILED;
+  }
+
   let inputs: BatchInput[];
   try {
     inputs = (await discoverInputs(a.input, { recursive: a.recursive, extensions: a.extensions })).inputs;
@@ -233,19 +250,32 @@ export async function runBatch(argv: string[], io: CliIo): Promise<number> {
   }
   const found = inputs.length;
   inputs = inputs.filter((i) => inShard(i.key, a.shard));
-  if (found === 0) say(`no input files found in ${a.input} (extensions: ${a.extensions.join(',')}${a.recursive ? '' : '; add --recursive for sub-folders'}).`);
+  if (found === 0) {
+    say(`no input files found in ${a.input} (extensions: ${a.extensions.join(',')}${a.recursive ? '' : '; add --recursive for sub-folders'}). Nothing was done.`);
+    return EXIT.FAILED;
+  }
 
   let journal: Journal;
   try {
     journal = await Journal.open(a.out);
   } catch (e) {
-    say(describeFailure(e).message);
-    return EXIT.FAILED;
+    const f = describeFailure(e);
+    say(`${f.message} [${f.code}]`);
+    return f.code === 'OUTPUT_REFUSED' ? EXIT.USAGE : EXIT.FAILED;
   }
   const rep = journal.report;
   if (rep.repairedBytes > 0) say(`repaired ${a.out}: removed a torn last line of ${rep.repairedBytes} bytes (an interrupted write); that file runs again.`);
   if (rep.badLines > 0) say(`${a.out}: ignored ${rep.badLines} line(s) that are not result records; those files run again.`);
 
+  // Files whose RTTM URI is not their name: said in one line at the end, also with --quiet.
+  const renamedUris: string[] = [];
+  const noteUri = (name: string, uri: string) => {
+    if (!a.quiet) {
+      bar.clear();
+      say(renamedUriNote(name, uri));
+    }
+    renamedUris.push(`${JSON.stringify(name)} -> "${uri}"`);
+  };
   let failed = 0;
   let processed = 0;
   let audioSec = 0;
@@ -287,15 +317,21 @@ export async function runBatch(argv: string[], io: CliIo): Promise<number> {
           if (f) f.fraction = p.fraction;
           draw();
         },
-        onResult: (input, r: FileResult) => {
+        onResult: (input, result: FileResult) => {
+          let r = result;
           inFlight.delete(input.file);
           doneWeight += weight(input);
           if (r.type === 'done') {
             // RTTM first: a file is in the journal only once all its outputs exist.
-            if (a.rttmDir) writeAtomic(rttmPathOf(a.rttmDir, input), formatRttm(uriOf(input.file), r.diarization.turns));
-            journal.append({ ...toJsonRecord(r.diarization), file: input.file, elapsedSec: round3(r.elapsedSec) } as JournalRecord);
-            audioSec += r.diarization.durationSec;
-          } else {
+            const refused = a.rttmDir ? writeRttmOrRefusal(rttmPathOf(a.rttmDir, input), rttmOf(input.file, r.diarization.turns, noteUri)) : undefined;
+            if (refused === undefined) {
+              journal.append({ ...toJsonRecord(r.diarization), file: input.file, elapsedSec: round3(r.elapsedSec) } as JournalRecord);
+              audioSec += r.diarization.durationSec;
+            } else {
+              r = { type: 'failed', file: input.file, error: refused, elapsedSec: r.elapsedSec };
+            }
+          }
+          if (r.type === 'failed') {
             journal.append({ file: input.file, error: r.error });
             failed++;
             if (!a.quiet) {
@@ -314,14 +350,17 @@ export async function runBatch(argv: string[], io: CliIo): Promise<number> {
       for (const i of inputs) {
         const r = journal.get(i.file);
         const file = rttmPathOf(a.rttmDir, i);
-        if (r && !r.error && isTurnList(r.turns) && !existsSync(file)) writeAtomic(file, formatRttm(uriOf(i.file), r.turns));
+        if (r && !r.error && isTurnList(r.turns) && !existsSync(file)) writeRttm(file, rttmOf(i.file, r.turns, noteUri));
       }
     }
     if (a.reportDir) {
       const { writeMissingReports } = await import('./batch-reports.js');
       await writeMissingReports(a.reportDir, inputs, (f) => journal.get(f));
     }
-    if (a.csv) writeAtomic(a.csv, csvOf(records));
+    if (csvTarget) writeOutput(csvTarget, csvOf(records));
+    if (renamedUris.length > 0) {
+      say(`${renamedUris.length} file name(s) have whitespace, which RTTM fields cannot hold: their RTTM URIs have _ instead (e.g. ${renamedUris[0]}).`);
+    }
     bar.clear();
     summarize(io, a, { found, inputs: inputs.length, skipped, processed, failed, audioSec, wallSec: (Date.now() - t0) / 1000, records });
   } catch (e) {

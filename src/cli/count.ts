@@ -1,13 +1,14 @@
 /**
  * `count-speakers <file...>`: count women and men per file; human lines, --json, --rttm.
  */
-import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
-import { formatRttm } from '../io/index.js';
+import { describeFailure } from '../errors/index.js';
+import { formatRttm, looksLikeRttm, rttmUriOf } from '../io/index.js';
+import { checkOutput, writeOutput, type OutputSpec, type OutputTarget } from '../io/output.js';
 import { createEngine, type Engine } from '../pipeline/index.js';
 import type { Diarization, DiarizeOptions } from '../types.js';
-import { describeFailure, UsageError } from './errors.js';
+import { UsageError } from './errors.js';
+import { DIARIZE_OPTION_SPEC, diarizeOptionsFrom, parseCommandLine } from './options.js';
 import { EXIT, type CliIo } from './io.js';
 import { ProgressBar } from './progress.js';
 
@@ -27,7 +28,8 @@ Options:
   --json                one JSON object per file on stdout:
                         {"file","M","F","durationSec","speakers":[{"id","sex","confidence","speechSec"}],
                         "speechSecBySex","speechShareF","exchanges","bechdelVoice","turns"}
-  --rttm <file>         write the diarization (who speaks when) as RTTM; URI = file name without extension
+  --rttm <file>         write the diarization (who speaks when) as RTTM; URI = file name without
+                        extension, whitespace replaced by _ (RTTM fields cannot hold it)
   --num-speakers <n>    the number of speakers, when known (otherwise it is found)
   --min-speakers <n>    at least this many speakers
   --max-speakers <n>    at most this many speakers
@@ -39,9 +41,12 @@ Options:
   -h, --help            this help
   -v, --version         the version
 
-Output (default): one line per file, e.g. "film.wav: 2 women, 3 men".
+Output (default): one line per file, e.g. "film.wav: 2 women, 3 men". A file whose name starts
+with "-" is given as ./-x.wav or after --: \`count-speakers -- -x.wav\`.
 Exit code: 0 when every file was processed, 1 when any failed (each failure is explained on
-stderr and processing goes on with the next file), 2 for a usage error.
+stderr and processing goes on with the next file), 2 for a usage error (also an existing --rttm
+file that is not RTTM: it is left untouched). Ctrl-C/SIGTERM remove the temporary files, then
+end the process by that signal (shell status 130/143).
 Models ship in models/; nothing is downloaded.`;
 
 export interface CountArgs {
@@ -53,54 +58,22 @@ export interface CountArgs {
 }
 
 export function parseCountArgs(argv: string[]): CountArgs | 'help' {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    strict: true,
-    options: {
-      json: { type: 'boolean', default: false },
-      rttm: { type: 'string' },
-      'num-speakers': { type: 'string' },
-      'min-speakers': { type: 'string' },
-      'max-speakers': { type: 'string' },
-      'min-speech': { type: 'string' },
-      'exchange-gap': { type: 'string' },
-      threads: { type: 'string' },
-      quiet: { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
+  const { values, positionals } = parseCommandLine(argv, {
+    json: { type: 'boolean', default: false },
+    rttm: { type: 'string' },
+    ...DIARIZE_OPTION_SPEC,
+    quiet: { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h', default: false },
   });
   if (values.help) return 'help';
   if (positionals.length === 0) throw new UsageError('no input file given. Pass one or more audio files, e.g. `count-speakers film.wav`.');
-  const options: DiarizeOptions = {};
-  const int = (name: string, v: string | undefined, min: number): number | undefined => {
-    if (v === undefined) return undefined;
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < min) throw new UsageError(`--${name} expects an integer >= ${min}, received "${v}".`);
-    return n;
-  };
-  options.numSpeakers = int('num-speakers', values['num-speakers'], 1);
-  options.minSpeakers = int('min-speakers', values['min-speakers'], 1);
-  options.maxSpeakers = int('max-speakers', values['max-speakers'], 1);
-  options.threads = int('threads', values.threads, 1);
-  if (values['min-speech'] !== undefined) {
-    const n = Number(values['min-speech']);
-    if (!Number.isFinite(n) || n < 0) throw new UsageError(`--min-speech expects seconds >= 0, received "${values['min-speech']}".`);
-    options.minSpeechSec = n;
-  }
-  const gap = exchangeGapOption(values['exchange-gap']);
-  if (gap !== undefined) options.exchangeGapSec = gap;
-  for (const k of Object.keys(options) as Array<keyof DiarizeOptions>) if (options[k] === undefined) delete options[k];
-  return { files: positionals, json: values.json ?? false, rttm: values.rttm, quiet: values.quiet ?? false, options };
+  const args: CountArgs = { files: positionals, json: values.json ?? false, quiet: values.quiet ?? false, options: diarizeOptionsFrom(values) };
+  if (values.rttm !== undefined) args.rttm = values.rttm;
+  return args;
 }
 
-/** `--exchange-gap <sec>`, shared by the commands that diarize. */
-export function exchangeGapOption(v: string | undefined): number | undefined {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (v.trim() === '' || !Number.isFinite(n) || n < 0 || n > 60) throw new UsageError(`--exchange-gap expects seconds in 0..60, received "${v}".`);
-  return n;
-}
+/** The --rttm output: written over only when it already reads as RTTM. */
+export const RTTM_OUTPUT: OutputSpec = Object.freeze({ what: 'RTTM file', option: '--rttm', isOurs: looksLikeRttm, allowStream: true });
 
 /** The JSON line of one file (the `id`s equal the RTTM speaker labels). */
 export function toJsonRecord(d: Diarization): Record<string, unknown> {
@@ -124,8 +97,15 @@ export function humanLine(d: Diarization): string {
   return `${d.file}: ${d.counts.F} ${w}, ${d.counts.M} ${m}`;
 }
 
-export function uriOf(file: string): string {
-  return path.basename(file).replace(/\.[^.]+$/, '');
+/** The RTTM text of one file; `onRenamed` hears of a name with whitespace and the URI it got instead. */
+export function rttmOf(file: string, turns: Diarization['turns'], onRenamed: (name: string, uri: string) => void): string {
+  const { uri, changed } = rttmUriOf(file);
+  if (changed) onRenamed(path.basename(file), uri);
+  return formatRttm(uri, turns);
+}
+
+export function renamedUriNote(name: string, uri: string): string {
+  return `${JSON.stringify(name)} has whitespace in its name, which RTTM fields cannot hold: its RTTM URI is "${uri}" (_ instead).`;
 }
 
 export async function runCount(argv: string[], io: CliIo, engineFactory: () => Promise<Engine> = createEngine): Promise<number> {
@@ -140,6 +120,14 @@ export async function runCount(argv: string[], io: CliIo, engineFactory: () => P
     io.stdout(COUNT_HELP + '\n');
     return EXIT.OK;
   }
+  let rttmTarget: OutputTarget | undefined;
+  try {
+    if (args.rttm !== undefined) rttmTarget = checkOutput(args.rttm, RTTM_OUTPUT);
+  } catch (e) {
+    const f = describeFailure(e);
+    io.stderr(`count-speakers: ${f.message} [${f.code}]\n`);
+    return f.code === 'OUTPUT_REFUSED' ? EXIT.USAGE : EXIT.FAILED;
+  }
   const bar = new ProgressBar(io, io.isTTY && !args.quiet);
   let failures = 0;
   const rttmParts: string[] = [];
@@ -147,6 +135,7 @@ export async function runCount(argv: string[], io: CliIo, engineFactory: () => P
   try {
     engine = await engineFactory();
     for (const [i, file] of args.files.entries()) {
+      if (io.stdoutClosed?.()) break;
       try {
         const d = await engine.diarize(file, {
           ...args.options,
@@ -154,7 +143,7 @@ export async function runCount(argv: string[], io: CliIo, engineFactory: () => P
         });
         bar.clear();
         io.stdout(args.json ? JSON.stringify(toJsonRecord(d)) + '\n' : humanLine(d) + '\n');
-        if (args.rttm) rttmParts.push(formatRttm(uriOf(file), d.turns));
+        if (rttmTarget) rttmParts.push(rttmOf(file, d.turns, (n, u) => io.stderr(`count-speakers: ${renamedUriNote(n, u)}\n`)));
       } catch (e) {
         bar.clear();
         failures++;
@@ -171,11 +160,13 @@ export async function runCount(argv: string[], io: CliIo, engineFactory: () => P
   } finally {
     await engine?.dispose();
   }
-  if (args.rttm) {
+  if (io.stdoutClosed?.()) return EXIT.STDOUT_CLOSED;
+  if (rttmTarget) {
     try {
-      writeFileSync(args.rttm, rttmParts.join(''));
+      writeOutput(rttmTarget, rttmParts.join(''));
     } catch (e) {
-      io.stderr(`count-speakers: could not write the RTTM file ${args.rttm}: ${(e as Error).message}. Check that its folder exists and is writable.\n`);
+      const f = describeFailure(e);
+      io.stderr(`count-speakers: ${f.message} [${f.code}]\n`);
       return EXIT.FAILED;
     }
   }

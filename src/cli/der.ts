@@ -9,6 +9,7 @@ import { CountSpeakersError, isCountSpeakersError } from '../errors/index.js';
 import { readRttm, readUem, type Interval } from '../io/index.js';
 import type { Turn } from '../types.js';
 import { scoreDerFiles, type DerReport, type DerTotals } from '../metrics/index.js';
+import { UsageError } from './errors.js';
 import { EXIT, type CliIo } from './io.js';
 
 export const DER_HELP = `count-speakers der: diarization error rate (DER), scored as NIST md-eval-22 via dscore.
@@ -35,8 +36,6 @@ DER = (missed + false alarm + confusion) / scored reference speaker time. The sp
 the one-to-one mapping with the most overlap over the whole scored regions, computed before
 collars and overlap removal, as md-eval does. Exit code: 0 scored, 2 usage or input error.`;
 
-/** A bad command line: exit code 2 with the message, no stack. */
-class UsageError extends Error {}
 
 interface DerArgs {
   ref: string;

@@ -1,6 +1,11 @@
-/** Entry of the `count-speakers` command: dispatch to the subcommands. Owns exit codes. */
+/**
+ * Entry of the `count-speakers` command: dispatch to the subcommands. Owns exit codes; as the
+ * process's own entry (processIo) it also owns the run's temp folder and the signals.
+ */
+import '../runtime/onnxRuntimeEnv.js'; // before anything loads onnxruntime-node
 import { runCount } from './count.js';
 import { processIo, type CliIo } from './io.js';
+import { useRunTempDir } from './runTemp.js';
 import { packageVersion as version } from './version.js';
 
 export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
@@ -15,6 +20,7 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
   }
   if (first === 'batch') {
     const { runBatch } = await import('./batch.js');
+    if (io === processIo) useRunTempDir();
     return runBatch(rest, io);
   }
   if (first === 'report') {
@@ -30,5 +36,6 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     io.stderr(COUNT_HELP + '\n');
     return 2;
   }
+  if (io === processIo) useRunTempDir();
   return runCount(argv, io);
 }

@@ -8,8 +8,10 @@ import { CountSpeakersError } from '../errors/index.js';
 import { formatRttm } from '../io/index.js';
 import { createEngine, type Engine } from '../pipeline/index.js';
 import { renderFilmReport } from '../report/index.js';
-import { humanLine, parseCountArgs, toJsonRecord, uriOf } from './count.js';
-import { describeFailure, UsageError } from './errors.js';
+import { humanLine, parseCountArgs, renamedUriNote, RTTM_OUTPUT, rttmOf, toJsonRecord } from './count.js';
+import { UsageError } from './errors.js';
+import { describeFailure } from '../errors/index.js';
+import { checkAndWriteOutput, type OutputSpec } from '../io/output.js';
 import { EXIT, type CliIo } from './io.js';
 import { ProgressBar } from './progress.js';
 import { packageVersion } from './version.js';
@@ -35,20 +37,29 @@ Options:
 Exit code: 0 when the report was written, 1 when the file could not be processed or the report
 not written, 2 for a usage error.`;
 
-/** Write a whole output file or nothing (a temporary file renamed over it). */
-export function writeOutputFile(file: string, text: string): void {
+/** An HTML page of ours: a report or catalogue written by this tool (its generator meta tag). */
+export const HTML_OUTPUT: OutputSpec = Object.freeze({
+  what: 'HTML report',
+  option: '--html',
+  isOurs: (head: string) => /^\s*<!doctype html>/i.test(head) && head.includes('count-speakers'),
+  allowStream: true,
+});
+
+/**
+ * Write a whole output file or nothing, through the one owner of output files (an existing file
+ * that is not ours is refused untouched); report folders are made as needed.
+ */
+export function writeOutputFile(file: string, text: string, spec: OutputSpec = HTML_OUTPUT): void {
   try {
     mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-    const tmp = `${file}.tmp-${process.pid}`;
-    writeFileSync(tmp, text);
-    renameSync(tmp, file);
   } catch (e) {
     throw new CountSpeakersError(
       'OUTPUT_UNWRITABLE',
-      `${file}: cannot be written (${(e as Error).message}). Check that the folder is writable and the disk has space, then run the same command again.`,
+      `${file}: its folder cannot be made (${(e as Error).message}). Check that the path is writable, then run the same command again.`,
       { file, cause: e },
     );
   }
+  checkAndWriteOutput(file, spec, text);
 }
 
 export function kilobytes(text: string): string {
@@ -96,7 +107,7 @@ export async function runReport(argv: string[], io: CliIo, engineFactory: () => 
     bar.clear();
     const page = await renderFilmReport(d, { engineVersion: packageVersion() });
     writeOutputFile(html, page);
-    if (args.rttm) writeOutputFile(args.rttm, formatRttm(uriOf(file), d.turns));
+    if (args.rttm) writeOutputFile(args.rttm, rttmOf(file, d.turns, (name, uri) => io.stderr(renamedUriNote(name, uri) + '\n')), RTTM_OUTPUT);
     if (args.json) io.stdout(JSON.stringify(toJsonRecord(d)) + '\n');
     io.stderr(`${humanLine(d)}; report written to ${html} (${kilobytes(page)})\n`);
     return EXIT.OK;

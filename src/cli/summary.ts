@@ -7,8 +7,10 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { fileId, parseRecord, type JournalRecord } from '../batch/index.js';
 import { catalogueCsv, catalogueRow, renderCatalogueReport } from '../report/index.js';
-import { describeFailure, UsageError } from './errors.js';
+import { UsageError } from './errors.js';
+import { describeFailure } from '../errors/index.js';
 import { EXIT, type CliIo } from './io.js';
+import type { OutputSpec } from '../io/output.js';
 import { kilobytes, writeOutputFile } from './report.js';
 import { packageVersion } from './version.js';
 
@@ -31,6 +33,14 @@ Options:
 Without --csv or --html the CSV is printed on stdout.
 Exit code: 0 when the outputs were written, 1 when an input could not be read or an output not
 written, 2 for a usage error.`;
+
+/** The catalogue table: ours when it starts with its own header row. */
+const CATALOGUE_CSV_OUTPUT: OutputSpec = Object.freeze({
+  what: 'CSV table',
+  option: '--csv',
+  isOurs: (head: string) => head.startsWith(catalogueCsv([]).split('\n')[0]),
+  allowStream: true,
+});
 
 export async function runSummary(argv: string[], io: CliIo): Promise<number> {
   let values: { csv?: string; html?: string; help?: boolean };
@@ -75,7 +85,7 @@ export async function runSummary(argv: string[], io: CliIo): Promise<number> {
   const rows = [...byFile.values()].map(catalogueRow).sort((a, b) => a.file.localeCompare(b.file));
   try {
     const csv = catalogueCsv(rows);
-    if (values.csv) writeOutputFile(values.csv, csv);
+    if (values.csv) writeOutputFile(values.csv, csv, CATALOGUE_CSV_OUTPUT);
     let htmlSize = '';
     if (values.html) {
       const page = await renderCatalogueReport(rows, { engineVersion: packageVersion(), source: inputs.join(', ') });

@@ -28,6 +28,8 @@ export type ErrorCode =
   | 'WASM_UNAVAILABLE'
   // runtime
   | 'OUTPUT_UNWRITABLE'
+  | 'OUTPUT_REFUSED'
+  | 'OUTPUT_IN_USE'
   | 'WORKER_FAILED'
   | 'INTERNAL';
 
@@ -103,4 +105,24 @@ export function describe(value: unknown): string {
 
 export function isCountSpeakersError(e: unknown): e is CountSpeakersError {
   return e instanceof CountSpeakersError;
+}
+
+/**
+ * Any thrown value as the plain {code, message} a CLI line, a JSON record or a worker reply
+ * carries (never a stack trace): a CountSpeakersError as it is, anything else as INTERNAL.
+ */
+export function describeFailure(e: unknown): { code: string; message: string } {
+  if (isCountSpeakersError(e)) return { code: e.code, message: e.message };
+  const message = e instanceof Error ? e.message : String(e);
+  return {
+    code: 'INTERNAL',
+    message: `Unexpected internal error: ${message}. This is a bug; please report it with the command you ran.`,
+  };
+}
+
+/** A system error as "CODE: what" once: Node's own messages already start with the code ("ELOOP: too many ..."). */
+export function errnoText(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException | undefined)?.code;
+  const message = e instanceof Error ? e.message : String(e);
+  return code === undefined || message.startsWith(code) ? message : `${code}: ${message}`;
 }

@@ -9,6 +9,7 @@
  * can say so. Anything else is an AnnotationError naming the file, line and what was expected,
  * because a silently half-read reference would give a wrong DER.
  */
+import path from 'node:path';
 import { AnnotationError, ConfigError } from '../errors/index.js';
 import type { Turn } from '../types.js';
 import { contentLines, parseDecimal, readAnnotationText } from './text.js';
@@ -122,6 +123,27 @@ export function formatRttm(uri: string, turns: readonly Turn[]): string {
     out += `SPEAKER ${uri} 1 ${(startMs / 1000).toFixed(3)} ${(durMs / 1000).toFixed(3)} <NA> <NA> ${t.speaker} <NA> <NA>\n`;
   }
   return out;
+}
+
+/** True when the start of a text reads as RTTM: its first record line is a known RTTM record type (or there is none yet). */
+export function looksLikeRttm(head: string): boolean {
+  for (const [, line] of contentLines(head)) {
+    const type = line.split(/\s+/)[0].toUpperCase();
+    return type === 'SPEAKER' || OTHER_RTTM_TYPES.has(type);
+  }
+  return true;
+}
+
+/**
+ * The RTTM URI of a recording: its file name without the extension, with each whitespace
+ * character replaced by `_`, since RTTM fields are separated by whitespace. `changed` says that
+ * the URI differs from the name (a caller tells the user which URI to look for).
+ */
+export function rttmUriOf(file: string): { uri: string; changed: boolean } {
+  const base = path.basename(file);
+  const stem = base.replace(/\.[^.]+$/, '') || base;
+  const uri = stem.replace(/\s/g, '_');
+  return { uri, changed: uri !== stem };
 }
 
 function checkToken(field: string, value: string): void {

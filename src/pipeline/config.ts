@@ -64,7 +64,10 @@ export function mergeOverrides(a: PipelineOverrides, b: PipelineOverrides): Pipe
   };
 }
 
-/** Public options (DiarizeOptions) -> pipeline overrides, validated with the option names users typed. */
+/**
+ * Public options (DiarizeOptions) -> pipeline overrides, validated with the option names users
+ * typed. minSpeakers <= maxSpeakers is the clustering config's rule (validateClusteringConfig).
+ */
 export function overridesFromOptions(options: DiarizeOptions = {}): PipelineOverrides {
   const known = ['numSpeakers', 'minSpeakers', 'maxSpeakers', 'minSpeechSec', 'exchangeGapSec', 'threads', 'onProgress'];
   for (const k of Object.keys(options)) {
@@ -74,9 +77,6 @@ export function overridesFromOptions(options: DiarizeOptions = {}): PipelineOver
   if (options.numSpeakers !== undefined) clustering.numSpeakers = checkNumber('numSpeakers', options.numSpeakers, { min: 1, max: 1000, integer: true });
   if (options.minSpeakers !== undefined) clustering.minSpeakers = checkNumber('minSpeakers', options.minSpeakers, { min: 1, max: 1000, integer: true });
   if (options.maxSpeakers !== undefined) clustering.maxSpeakers = checkNumber('maxSpeakers', options.maxSpeakers, { min: 1, max: 1000, integer: true });
-  if ((clustering.minSpeakers ?? 1) > (clustering.maxSpeakers ?? DEFAULT_CLUSTERING_CONFIG.maxSpeakers)) {
-    throw new ConfigError('minSpeakers', `<= maxSpeakers (${clustering.maxSpeakers})`, clustering.minSpeakers);
-  }
   const out: PipelineOverrides = { clustering };
   if (options.minSpeechSec !== undefined) out.minSpeechSec = checkNumber('minSpeechSec', options.minSpeechSec, { min: 0, max: 3600 });
   if (options.exchangeGapSec !== undefined) out.measures = { exchangeGapSec: checkNumber('exchangeGapSec', options.exchangeGapSec, { min: 0, max: 60 }) };

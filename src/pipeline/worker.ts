@@ -3,17 +3,11 @@
  * on the first file and reused for every later file of this thread, disposed on request.
  */
 import { performance } from 'node:perf_hooks';
-import { isCountSpeakersError } from '../errors/index.js';
+import { describeFailure } from '../errors/index.js';
 import { Engine } from './engine.js';
-import type { WorkerFailure, WorkerProgress, WorkerReply, WorkerRequest } from './workerMessages.js';
+import type { WorkerProgress, WorkerReply, WorkerRequest } from './workerMessages.js';
 
 let engine: Promise<Engine> | undefined;
-
-function failure(e: unknown): WorkerFailure {
-  if (isCountSpeakersError(e)) return { code: e.code, message: e.message };
-  const message = e instanceof Error ? e.message : String(e);
-  return { code: 'INTERNAL', message: `Unexpected internal error: ${message}. This is a bug; please report it with the command you ran.` };
-}
 
 /** Progress posts at most every 250 ms (and at stage changes): enough for a bar, cheap for the thread. */
 const PROGRESS_MIN_MS = 250;
@@ -28,7 +22,7 @@ export default async function handle(req: WorkerRequest): Promise<WorkerReply> {
       } catch (err) {
         engine = undefined;
         req.progress?.close();
-        return { type: 'fatal', file: req.file, error: failure(err) };
+        return { type: 'fatal', file: req.file, error: describeFailure(err) };
       }
       const t0 = performance.now();
       let lastPost = 0;
@@ -47,7 +41,7 @@ export default async function handle(req: WorkerRequest): Promise<WorkerReply> {
         });
         return { type: 'done', file: req.file, diarization, elapsedSec: (performance.now() - t0) / 1000 };
       } catch (err) {
-        return { type: 'failed', file: req.file, error: failure(err), elapsedSec: (performance.now() - t0) / 1000 };
+        return { type: 'failed', file: req.file, error: describeFailure(err), elapsedSec: (performance.now() - t0) / 1000 };
       } finally {
         req.progress?.close();
       }

@@ -37,7 +37,7 @@ tr.err td{color:#b3261e}
 
 export function page(title: string, body: string, script = ''): string {
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<html lang="en"><head><meta charset="utf-8"><meta name="generator" content="count-speakers"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>${esc(title)}</title><style>${STYLE}</style></head>
 <body>
 ${body}

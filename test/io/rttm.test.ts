@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AnnotationError, CountSpeakersError } from '../../src/errors/index.js';
-import { formatRttm, parseRttm, readRttm } from '../../src/io/index.js';
+import { formatRttm, parseRttm, readRttm, looksLikeRttm } from '../../src/io/index.js';
 
 function parseError(text: string): AnnotationError {
   try {
@@ -92,5 +92,15 @@ describe('formatRttm', () => {
   it('refuses labels with whitespace', () => {
     expect(() => formatRttm('a b', [])).toThrow(/uri/);
     expect(() => formatRttm('a', [{ startSec: 0, endSec: 1, speaker: 'x y' }])).toThrow(/speaker/);
+  });
+});
+
+describe('looksLikeRttm (may an output be written over)', () => {
+  it('RTTM records, comments, empty: yes; a WAV or other text: no', () => {
+    expect(looksLikeRttm('SPEAKER a 1 0.000 1.000 <NA> <NA> S1 <NA> <NA>\n')).toBe(true);
+    expect(looksLikeRttm('; comment\n\nSPKR-INFO a 1 <NA> <NA> <NA> unknown S1 <NA> <NA>\n')).toBe(true);
+    expect(looksLikeRttm('')).toBe(true);
+    expect(looksLikeRttm('RIFF\u0024\u0000\u0000\u0000WAVEfmt ')).toBe(false);
+    expect(looksLikeRttm('file,M,F\n')).toBe(false);
   });
 });
