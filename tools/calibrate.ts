@@ -24,9 +24,10 @@ if (dirs.length === 0) {
   process.exit(2);
 }
 const jsonOut = args.includes('--json') ? args[args.indexOf('--json') + 1] : undefined;
-const THRESHOLDS = [0.5, 0.55, 0.6, 0.65, 0.7];
-const MIN_CLUSTER_SEC = [0, 10, 15, 20, 30];
-const FOLD_THRESHOLDS = [0.8, 0.9, 1.0, 2];
+const THRESHOLDS = [0.55, 0.6, 0.65];
+const MIN_CLUSTER_SEC = [10, 15];
+const FOLD_THRESHOLDS = [1.0];
+const BACKGROUND_DB = [0, 10, 12, 15, 18, 21, 25];
 
 const cfg0 = validatePipelineConfig();
 const engine = await createEngine({ threads: Number(process.env.THREADS ?? 2) });
@@ -52,22 +53,24 @@ console.log('threshold minClusterSec foldThreshold | M/F exact | total within 1 
 for (const threshold of THRESHOLDS) {
   for (const minClusterSec of MIN_CLUSTER_SEC) {
    for (const foldThreshold of minClusterSec === 0 ? [0] : FOLD_THRESHOLDS) {
-    const cfg = validatePipelineConfig({ clustering: { threshold, minClusterSec, foldThreshold } });
+   for (const backgroundLevelDb of BACKGROUND_DB) {
+    const cfg = validatePipelineConfig({ backgroundLevelDb, clustering: { threshold, minClusterSec, foldThreshold } });
     const scores = files.map((f) => {
       const d = engine.assemble(f.uri, f.analysis, cfg);
       return scoreFile(f.uri, readRefTurns(f.dir, f.uri), d, truths.get(f.dir)![f.uri], f.analysis.durationSec, cfg.minSpeechSec);
     });
     const s = summarise(scores);
     const within1 = s.speakerCountWithinOneRate;
-    rows.push({ threshold, minClusterSec, foldThreshold, exact: s.countsExactRate, within1, der: s.derCollar025, sex: s.sexAccuracy });
+    rows.push({ threshold, minClusterSec, foldThreshold, backgroundLevelDb, exact: s.countsExactRate, within1, der: s.derCollar025, sex: s.sexAccuracy });
     console.log(
-      `${threshold.toFixed(2)} ${String(minClusterSec).padStart(4)} ${foldThreshold.toFixed(2)} | ${(100 * s.countsExactRate).toFixed(1)} % | ${(100 * within1).toFixed(1)} % | ${s.derCollar025.toFixed(2)} % (miss ${pct(scores, 'missedSec')}, fa ${pct(scores, 'falseAlarmSec')}, conf ${pct(scores, 'confusionSec')}) | ${(100 * s.sexAccuracy).toFixed(1)} %`,
+      `${threshold.toFixed(2)} ${String(minClusterSec).padStart(4)} ${foldThreshold.toFixed(2)} ${String(backgroundLevelDb).padStart(3)} dB | ${(100 * s.countsExactRate).toFixed(1)} % | ${(100 * within1).toFixed(1)} % | ${s.derCollar025.toFixed(2)} % (miss ${pct(scores, 'missedSec')}, fa ${pct(scores, 'falseAlarmSec')}, conf ${pct(scores, 'confusionSec')}) | ${(100 * s.sexAccuracy).toFixed(1)} %`,
     );
+   }
    }
   }
 }
 const best = [...rows].sort((a, b) => b.exact - a.exact || a.der - b.der)[0];
-console.log(`best: threshold ${best.threshold}, minClusterSec ${best.minClusterSec}, foldThreshold ${best.foldThreshold} (${files.length} files from ${dirs.join(', ')})`);
+console.log(`best: threshold ${best.threshold}, minClusterSec ${best.minClusterSec}, foldThreshold ${best.foldThreshold}, backgroundLevelDb ${best.backgroundLevelDb} (${files.length} files from ${dirs.join(', ')})`);
 if (jsonOut) writeFileSync(jsonOut, JSON.stringify({ dirs, files: files.length, grid: rows, best }, null, 2));
 
 }

@@ -26,9 +26,12 @@ export function assembleDiarization(file: string, a: FileAnalysis, cfg: Pipeline
   const turns = reconstructTurns(windows, a.geometry, a.sampleRateHz, a.totalSamples, numClusters, cfg.reconstruction);
   const speech = speechSecBySpeaker(turns, numClusters);
 
-  // Speakers counted: at least minSpeechSec; named SPK01.. by decreasing speech.
+  // Speakers counted: at least minSpeechSec, not a background voice; named SPK01.. by decreasing speech.
+  const level = clusterLevelsDb(a, labels, numClusters);
+  const loudest = Math.max(-Infinity, ...level.filter((_, k) => speech[k] >= cfg.minSpeechSec));
   const kept = Array.from({ length: numClusters }, (_, k) => k)
     .filter((k) => speech[k] >= cfg.minSpeechSec)
+    .filter((k) => cfg.backgroundLevelDb === 0 || level[k] >= loudest - cfg.backgroundLevelDb)
     .sort((x, y) => speech[y] - speech[x] || x - y);
   const names = new Map<number, string>();
   const speakers: SpeakerSummary[] = kept.map((k, rank) => {
@@ -54,6 +57,20 @@ export function assembleDiarization(file: string, a: FileAnalysis, cfg: Pipeline
     speechSecBySex[s.sex] = round(speechSecBySex[s.sex] + s.speechSec, 3);
   }
   return { file, durationSec: round(a.durationSec, 3), speakers, turns: keptTurns, speechSecBySex, counts, ...measureFilm(speakers, keptTurns, cfg.measures) };
+}
+
+/** Per cluster, the median level of its chunks, weighted by their seconds. */
+function clusterLevelsDb(a: FileAnalysis, labels: Int32Array, numClusters: number): number[] {
+  return Array.from({ length: numClusters }, (_, k) => {
+    const items = a.chunks.map((c, i) => ({ c, i })).filter(({ i }) => labels[i] === k).sort((x, y) => x.c.levelDb - y.c.levelDb);
+    const total = items.reduce((t, { c }) => t + c.seconds, 0);
+    let acc = 0;
+    for (const { c } of items) {
+      acc += c.seconds;
+      if (acc >= total / 2) return c.levelDb;
+    }
+    return -Infinity;
+  });
 }
 
 function round(x: number, digits: number): number {

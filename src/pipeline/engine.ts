@@ -47,6 +47,8 @@ export interface AnalysedChunk {
   speaker: number;
   seconds: number;
   clean: boolean;
+  /** RMS level of the chunk's samples, dB re full scale. */
+  levelDb: number;
 }
 
 /** Everything the stages after the streaming pass need (calibration re-runs them with other thresholds). */
@@ -161,7 +163,7 @@ export class Engine {
           if (!e) continue;
           normalise(e);
           embeddings.push(e);
-          out.chunks.push({ window, speaker: c.speaker, seconds: audio.length / SR, clean: c.clean });
+          out.chunks.push({ window, speaker: c.speaker, seconds: audio.length / SR, clean: c.clean, levelDb: rmsDb(audio) });
           out.sexRows.push(await this.sex.features(audio, e));
         }
       }
@@ -223,6 +225,12 @@ export class Engine {
 function own<T extends { dispose(): Promise<void> }>(owned: Array<{ dispose(): Promise<void> }>, model: T): T {
   owned.push(model);
   return model;
+}
+
+export function rmsDb(x: Float32Array): number {
+  let s = 0;
+  for (let i = 0; i < x.length; i++) s += x[i] * x[i];
+  return 10 * Math.log10(s / Math.max(1, x.length) + 1e-12);
 }
 
 function normalise(v: Float32Array): void {
