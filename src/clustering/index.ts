@@ -126,7 +126,8 @@ export function clusterSpeakers(
 
 /**
  * Clusters under minClusterSec join the stable cluster whose centroid is most alike when it is
- * within foldThreshold; the max(1, minSpeakers) largest clusters are always stable.
+ * within foldThreshold; the minSpeakers largest clusters are always stable. When no cluster
+ * reaches minClusterSec, nothing is folded.
  * @returns per cluster, the cluster it joins (itself when kept)
  */
 export function foldSmallClusters(
@@ -143,7 +144,9 @@ export function foldSmallClusters(
   });
   const target = Int32Array.from({ length: k }, (_, c) => c);
   const byTime = Array.from({ length: k }, (_, c) => c).sort((a, b) => secs[b] - secs[a]);
-  const stableCount = Math.max(byTime.filter((c) => secs[c] >= config.minClusterSec).length, Math.min(k, config.minSpeakers));
+  // With no cluster long enough to be sure of (a short recording), there is nothing to fold into.
+  const longEnough = byTime.filter((c) => secs[c] >= config.minClusterSec).length;
+  const stableCount = longEnough === 0 ? 0 : Math.max(longEnough, Math.min(k, config.minSpeakers));
   if (stableCount === 0 || stableCount === k) return target;
   const stable = byTime.slice(0, stableCount);
   const centroids = clusterCentroids(embeddings, clusters.labels, k, dim);
