@@ -6,7 +6,7 @@
  *
  * --set calib uses only the calibration readers; --set test only the held-out test readers
  * (tools/lib/shared-data.ts: readerSplit), so evaluation never hears a training or calibration voice.
- * --set train (the training readers, for tools/train-models.ts) puts synthetic music
+ * --set train (the training readers, for training a model on conversations) puts synthetic music
  * (tools/lib/augment.ts: makeMusic) and brown noise in place of the MUSAN beds unless
  * --beds musan, so training never hears the benchmark's beds.
  * Each file: 1-5 speakers, each reader's utterance cut at low-energy points into 2-4 turns,
