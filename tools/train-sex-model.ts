@@ -12,7 +12,7 @@
  * stay unheard, as for the other trained models) and the AMI speakers; librispeech-long and the
  * sessions/ man, which other benchmarks count, are left out. Its Platt calibration is fitted on
  * the out-of-fold speaker scores of the leave-speakers-out run over every speaker (the run that
- * `npm run eval:sex -- --conditions` reports).
+ * `npm run eval:sex` reports).
  */
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
