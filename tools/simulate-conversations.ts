@@ -65,16 +65,21 @@ function parseArgs(argv: string[]): Args {
   for (let i = 0; i < argv.length; i++) {
     const k = argv[i];
     const v = argv[i + 1];
-    if (k === '--set') (a.set = v as Args['set']), i++;
-    else if (k === '--count') (a.count = Number(v)), i++;
-    else if (k === '--out') (a.out = v), (outGiven = true), i++;
-    else if (k === '--seed') (a.seed = Number(v)), i++;
-    else if (k === '--min-speakers') (a.minSpeakers = Number(v)), i++;
-    else if (k === '--max-speakers') (a.maxSpeakers = Number(v)), i++;
-    else if (k === '--short-share') (a.shortShare = Number(v)), i++;
-    else if (k === '--beds') (a.beds = v as Args['beds']), (bedsGiven = true), i++;
-    else if (k === '--style') (a.style = v as Args['style']), i++;
+    if (k === '--set') a.set = v as Args['set'];
+    else if (k === '--count') a.count = Number(v);
+    else if (k === '--out') {
+      a.out = v;
+      outGiven = true;
+    } else if (k === '--seed') a.seed = Number(v);
+    else if (k === '--min-speakers') a.minSpeakers = Number(v);
+    else if (k === '--max-speakers') a.maxSpeakers = Number(v);
+    else if (k === '--short-share') a.shortShare = Number(v);
+    else if (k === '--beds') {
+      a.beds = v as Args['beds'];
+      bedsGiven = true;
+    } else if (k === '--style') a.style = v as Args['style'];
     else throw new Error(`unknown argument ${k}`);
+    i++;
   }
   if (a.style !== 'short' && a.style !== 'film') throw new Error(`--style must be short or film, received ${a.style}`);
   if (a.style === 'film' && a.set === 'train') throw new Error('--style film makes calib and test sets only (--set calib or --set test)');

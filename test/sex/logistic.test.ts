@@ -40,7 +40,10 @@ describe('trainLogisticLbfgs', () => {
     const rows = new Float32Array(n * dim);
     const y = new Uint8Array(n);
     let s = 3;
-    const rand = () => ((s = (s * 16807) % 2147483647) / 2147483647) - 0.5;
+    const rand = () => {
+      s = (s * 16807) % 2147483647;
+      return s / 2147483647 - 0.5;
+    };
     for (let i = 0; i < n; i++) {
       y[i] = rand() > 0 ? 1 : 0;
       for (let d = 0; d < dim; d++) rows[i * dim + d] = rand() * (d + 1) + (y[i] ? 0.3 * (dim - d) : 0);
