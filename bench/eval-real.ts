@@ -65,7 +65,11 @@ function activeRms(x: Float32Array): number {
   const thr = speechLevelDb(x) - 30;
   let s = 0;
   let n = 0;
-  for (let f = 0; f < e.length; f++) if (e[f] > thr) (s += 10 ** (e[f] / 10)), n++;
+  for (let f = 0; f < e.length; f++) {
+    if (e[f] <= thr) continue;
+    s += 10 ** (e[f] / 10);
+    n++;
+  }
   return Math.sqrt(s / Math.max(1, n));
 }
 
@@ -132,7 +136,10 @@ try {
           const xs = all.map((f) => read16k(path.join(dir, f)));
           const out = new Float32Array(xs.reduce((s, x) => s + x.length, 0));
           let o = 0;
-          for (const x of xs) out.set(x, o), (o += x.length);
+          for (const x of xs) {
+            out.set(x, o);
+            o += x.length;
+          }
           return out;
         },
       });

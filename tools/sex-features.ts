@@ -1,7 +1,7 @@
 /**
  * Compute (or load) the cached chunk features of the sex model for the given conditions:
  *   npx tsx tools/sex-features.ts [clean,music10,...]   (default: every evaluation condition and training copy)
- * bench/eval-sex.ts --conditions and tools/train-sex-model.ts call the same code; running this
+ * bench/eval-sex.ts and tools/train-sex-model.ts call the same code; running this
  * first (niced, in the background) only fills the cache.
  */
 import { AUGMENT_COPIES, chunkFeatures, collectSexSpeakers, EVAL_CONDITIONS, type SexCondition } from './lib/sex-chunks.js';

@@ -6,7 +6,7 @@
  *
  * --set calib uses only the calibration readers; --set test only the held-out test readers
  * (tools/lib/shared-data.ts: readerSplit), so evaluation never hears a training or calibration voice.
- * --set train (the training readers, for tools/train-models.ts) puts synthetic music
+ * --set train (the training readers, for training a model on conversations) puts synthetic music
  * (tools/lib/augment.ts: makeMusic) and brown noise in place of the MUSAN beds unless
  * --beds musan, so training never hears the benchmark's beds.
  * Each file: 1-5 speakers, each reader's utterance cut at low-energy points into 2-4 turns,
@@ -65,16 +65,21 @@ function parseArgs(argv: string[]): Args {
   for (let i = 0; i < argv.length; i++) {
     const k = argv[i];
     const v = argv[i + 1];
-    if (k === '--set') (a.set = v as Args['set']), i++;
-    else if (k === '--count') (a.count = Number(v)), i++;
-    else if (k === '--out') (a.out = v), (outGiven = true), i++;
-    else if (k === '--seed') (a.seed = Number(v)), i++;
-    else if (k === '--min-speakers') (a.minSpeakers = Number(v)), i++;
-    else if (k === '--max-speakers') (a.maxSpeakers = Number(v)), i++;
-    else if (k === '--short-share') (a.shortShare = Number(v)), i++;
-    else if (k === '--beds') (a.beds = v as Args['beds']), (bedsGiven = true), i++;
-    else if (k === '--style') (a.style = v as Args['style']), i++;
+    if (k === '--set') a.set = v as Args['set'];
+    else if (k === '--count') a.count = Number(v);
+    else if (k === '--out') {
+      a.out = v;
+      outGiven = true;
+    } else if (k === '--seed') a.seed = Number(v);
+    else if (k === '--min-speakers') a.minSpeakers = Number(v);
+    else if (k === '--max-speakers') a.maxSpeakers = Number(v);
+    else if (k === '--short-share') a.shortShare = Number(v);
+    else if (k === '--beds') {
+      a.beds = v as Args['beds'];
+      bedsGiven = true;
+    } else if (k === '--style') a.style = v as Args['style'];
     else throw new Error(`unknown argument ${k}`);
+    i++;
   }
   if (a.style !== 'short' && a.style !== 'film') throw new Error(`--style must be short or film, received ${a.style}`);
   if (a.style === 'film' && a.set === 'train') throw new Error('--style film makes calib and test sets only (--set calib or --set test)');

@@ -12,7 +12,7 @@
  * stay unheard, as for the other trained models) and the AMI speakers; librispeech-long and the
  * sessions/ man, which other benchmarks count, are left out. Its Platt calibration is fitted on
  * the out-of-fold speaker scores of the leave-speakers-out run over every speaker (the run that
- * `npm run eval:sex -- --conditions` reports).
+ * `npm run eval:sex` reports).
  */
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -26,7 +26,7 @@ import { readerSplit, REPO_ROOT } from './lib/shared-data.js';
 const FILE = 'sex-model.json';
 
 function record(): void {
-  recordTrainedModel('sex-model', FILE, {
+  recordTrainedModel('sex-model', FILE, 'tools/train-sex-model.ts', {
     format: SEX_MODEL_FORMAT,
     source: {
       trainedBy: 'tools/train-sex-model.ts',
@@ -36,7 +36,6 @@ function record(): void {
       ],
       features: "per chunk: voice-encoder.onnx's hidden_mean and the CAM++ (campplus.onnx) embedding L2-normalised",
     },
-    producedBy: 'tools/train-sex-model.ts',
     inputs: [{ name: 'row', type: 'float32', shape: ['chunks', 'dim'], note: 'SexModel.features() of each chunk: the blocks listed in the file, concatenated' }],
     outputs: [{ name: 'decision', note: "SexModel.decide(): sex and a calibrated confidence from a speaker's rows weighted by chunk seconds" }],
     sampleRateHz: 16000,

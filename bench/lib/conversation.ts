@@ -1,6 +1,6 @@
 /**
  * Long conversations of a few looped voices, streamed to a 16-bit PCM WAV: the bench films of
- * bench/bench-scale.ts and the calibration films of tools/calibrate-films.ts.
+ * bench/bench-scale.ts.
  */
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { mulberry32 as rng } from '../../tools/lib/rng.js';

@@ -1,5 +1,5 @@
 /**
- * `npm run eval:sex -- --conditions [--json out.json] [--features a,b] [--l2 N] [--compare]`
+ * `npm run eval:sex -- [--json out.json] [--features a,b] [--l2 N] [--compare]`
  *
  * Leave-speakers-out (5 folds by speaker id) accuracy per speaker of the chunk sex model
  * (src/sex/model.ts) under film-like conditions. Speakers, chunks, degradations and folds are
@@ -16,8 +16,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_SEX_CHUNK_MODEL_URL, SEX_BLOCK_DIMS, type SexChunkModelFile, type SexFeatureBlock } from '../../src/sex/model.js';
-import { AUGMENT_COPIES, chunkFeatures, collectSexSpeakers, CONDITION_LABELS, EVAL_CONDITIONS, musicBeds, SEX_FOLDS, selectBlocks, type ChunkFeatures, type EvalCondition, type SexCondition } from '../../tools/lib/sex-chunks.js';
-import { SexClassifier } from '../../src/sex/index.js';
+import { AUGMENT_COPIES, chunkFeatures, collectSexSpeakers, CONDITION_LABELS, EVAL_CONDITIONS, musicBeds, SEX_FOLDS, type ChunkFeatures, type EvalCondition, type SexCondition } from '../../tools/lib/sex-chunks.js';
 import { accuracyByCondition, calibrationReport, crossValidateSex, fitCalibration, TRAIN_CONDITIONS, TRAIN_CONDITIONS_WITH_BEDS } from '../../tools/lib/sex-cv.js';
 
 function shippedDefaults(): { blocks: SexFeatureBlock[]; l2: number } {
@@ -68,26 +67,6 @@ export async function runSexConditions(argv: readonly string[]): Promise<void> {
     const sets: SexFeatureBlock[][] = [['hidden_mean'], ['campplus'], ['hidden_mean', 'campplus']];
     for (const bl of sets) for (const penalty of [10, 100, 1000]) process.stdout.write(line(`${bl.join('+')} (${penalty})`, run(bl, penalty).acc));
     for (const penalty of [10, 100]) process.stdout.write(line(`${blocks.join('+')} (${penalty}) +beds`, run(blocks, penalty, true).acc));
-    // The landed engine's classifier (clean training windows) on the same chunks' hidden_mean.
-    // It was trained on the LibriSpeech train-split readers and the AMI speakers, so on them
-    // this is not held out: an upper bound of what it does.
-    const old = SexClassifier.load();
-    const scores = new Map<string, Record<EvalCondition, number>>();
-    for (const s of speakers) {
-      const rec = {} as Record<EvalCondition, number>;
-      for (const c of EVAL_CONDITIONS) {
-        let z = 0;
-        let w = 0;
-        for (const ch of s.chunks) {
-          const sec = ch.samples.length / 16000;
-          z += sec * old.logitF(selectBlocks(table.get(c)!.rows.get(ch.id)!, ['hidden_mean']), 0);
-          w += sec;
-        }
-        rec[c] = z / w;
-      }
-      scores.set(s.id, rec);
-    }
-    process.stdout.write(line('shipped sex-classifier.json', accuracyByCondition(speakers, { scores })));
   }
 
   const r = run(blocks, l2);

@@ -298,7 +298,8 @@ export async function readAudio(file: string, options?: Partial<AudioConfig>): P
           stream.info.sampleRateHz,
           ENGINE_SAMPLE_RATE_HZ,
         );
-  let samples = new Float32Array(Math.max(expected, 16000));
+  // At least one second before the first growth.
+  let samples = new Float32Array(Math.max(expected, ENGINE_SAMPLE_RATE_HZ));
   let n = 0;
   try {
     for await (const b of stream.blocks()) {

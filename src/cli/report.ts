@@ -2,10 +2,9 @@
  * `count-speakers report <file> --html film.html`: diarize one file and write its report (a
  * timeline per speaker, speaking time, the per-film measures) as one self-contained HTML page.
  */
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { CountSpeakersError } from '../errors/index.js';
-import { formatRttm } from '../io/index.js';
 import { createEngine, type Engine } from '../pipeline/index.js';
 import { renderFilmReport } from '../report/index.js';
 import { humanLine, parseCountArgs, renamedUriNote, RTTM_OUTPUT, rttmOf, toJsonRecord } from './count.js';

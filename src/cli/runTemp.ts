@@ -14,20 +14,12 @@ import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { removeAtExit, runExitCleanup } from '../runtime/exitCleanup.js';
+import { processAlive } from '../runtime/processAlive.js';
 
 /** Our temp entries (run folders and library spools) carry the pid that made them. */
 const OURS = /^count-speakers-(?:run-)?(\d+)-/;
 
 const STOP_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /** A folder touched this recently may belong to a live run in another pid namespace (a shared /tmp): kept. */
 const STALE_AFTER_MS = 15 * 60 * 1000;
@@ -57,7 +49,7 @@ export function sweepStaleTemp(dir = tmpdir(), nowMs = Date.now()): number {
   }
   for (const name of names) {
     const m = OURS.exec(name);
-    if (!m || Number(m[1]) === process.pid || alive(Number(m[1]))) continue;
+    if (!m || Number(m[1]) === process.pid || processAlive(Number(m[1]))) continue;
     const entry = path.join(dir, name);
     try {
       if (nowMs - lastTouchedMs(entry) < STALE_AFTER_MS) continue;

@@ -1,6 +1,6 @@
 /**
- * Speaker embeddings from 16 kHz samples: whole utterances (Resemblyzer embed_utterance, for
- * parity, verification and the sex classifier) and speech windows (the diarization pipeline).
+ * Voice-encoder (GE2E) outputs from 16 kHz samples: whole utterances (Resemblyzer embed_utterance,
+ * which the parity test checks the converted model with) and windows (the sex model's hidden_mean).
  */
 import { ConfigError } from '../errors/index.js';
 import { VOICE_ENCODER_MEL_CONFIG } from '../features/melConfig.js';
@@ -99,12 +99,8 @@ function partialStarts(frames: number, partial: number, step: number): number[] 
 /** Windows embedded per round, so the mels held in memory stay bounded for long files. */
 const WINDOWS_PER_ROUND = 512;
 
-/**
- * The audio of each window, volume-normalised as the model expects, or null when shorter than
- * minWindowSec. This and windowMels are the frontend half of embedWindows, split out so the
- * pipeline can compute mels in a worker thread while the model runs.
- */
-export function windowSegments(samples16k: Float32Array, windows: readonly EmbeddingWindow[], config: EmbeddingConfig): (Float32Array | null)[] {
+/** The audio of each window, volume-normalised as the model expects, or null when shorter than minWindowSec. */
+function windowSegments(samples16k: Float32Array, windows: readonly EmbeddingWindow[], config: EmbeddingConfig): (Float32Array | null)[] {
   const sr = MEL.sampleRateHz;
   const minSamples = Math.ceil(config.minWindowSec * sr);
   return windows.map((w, i) => {
@@ -120,7 +116,7 @@ export function windowSegments(samples16k: Float32Array, windows: readonly Embed
 }
 
 /** Mel spectrogram of each segment with the voice encoder's frontend (null stays null). */
-export function windowMels(segments: readonly (Float32Array | null)[], frontend: FeatureBackend): (MelSpectrogram | null)[] {
+function windowMels(segments: readonly (Float32Array | null)[], frontend: FeatureBackend): (MelSpectrogram | null)[] {
   return segments.map((seg) => (seg === null ? null : frontend.melSpectrogram(seg, MEL)));
 }
 
@@ -171,7 +167,7 @@ function concatWindowEmbeddings(parts: readonly WindowEmbeddings[], dim: number,
 }
 
 /** The model half of embedWindows: embeddings from each window's mel spectrogram (null = too short). */
-export async function embedWindowMels(
+async function embedWindowMels(
   mels: readonly (MelSpectrogram | null)[],
   model: EmbeddingModel,
   config: EmbeddingConfig = DEFAULT_EMBEDDING_CONFIG,

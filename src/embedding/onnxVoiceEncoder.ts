@@ -2,14 +2,14 @@
  * Resemblyzer's GE2E voice encoder (Apache-2.0, converted by tools/convert_resemblyzer.py)
  * run with onnxruntime-node. One InferenceSession per instance, reused, released by dispose().
  */
-import { readFile, stat } from 'node:fs/promises';
+import '../runtime/onnxRuntimeEnv.js'; // before onnxruntime-node loads
 import { fileURLToPath } from 'node:url';
 import * as ort from 'onnxruntime-node';
 import { checkNumber } from '../config/index.js';
 import { ModelError } from '../errors/index.js';
 import { VOICE_ENCODER_MEL_CONFIG } from '../features/melConfig.js';
 import type { MelConfig } from '../features/types.js';
-import { readOnnxMetadata } from '../runtime/onnxMetadata.js';
+import { openOnnxModel, type OnnxModelSpec } from '../runtime/onnxSession.js';
 import type { EmbeddingModel, EncoderOutput } from './types.js';
 
 export const VOICE_ENCODER_MODEL_FILE = 'voice-encoder.onnx';
@@ -45,6 +45,19 @@ function expectedMetadata(mel: Readonly<MelConfig>): Record<string, string> {
   };
 }
 
+const SPEC: OnnxModelSpec = {
+  label: 'voice encoder model',
+  fix: 'regenerate it with tools/convert_resemblyzer.py',
+  input: INPUT,
+  output: OUTPUT,
+  expectedMetadata: expectedMetadata(VOICE_ENCODER_MEL_CONFIG),
+  integerMetadata: ['embedding_dim', 'partial_frames'],
+  // Windows come in many frame counts, and a memory pattern is planned and kept per input
+  // shape: with the hidden_mean output's extra tensors that held ~75 MB more on a 2 h film
+  // (bench:scale: 443 MB peak against 350 MB without patterns, at the same speed).
+  sessionOptions: { enableMemPattern: false },
+};
+
 export class OnnxVoiceEncoder implements EmbeddingModel {
   readonly dim: number;
   readonly hiddenMeanDim: number;
@@ -67,58 +80,10 @@ export class OnnxVoiceEncoder implements EmbeddingModel {
   static async create(options: VoiceEncoderOptions = {}): Promise<OnnxVoiceEncoder> {
     const modelPath = options.modelPath ?? defaultVoiceEncoderPath();
     const threads = checkNumber('threads', options.threads ?? 1, { min: 1, max: 256, integer: true });
-    const missing = new ModelError(
-      'MODEL_MISSING',
-      `Voice encoder model not found: expected an ONNX file at ${modelPath}, received nothing there. ` +
-        'Reinstall the package (models/ ships with it), pass modelPath, or regenerate it with tools/convert_resemblyzer.py.',
-      modelPath,
-    );
-    const info = await stat(modelPath).catch(() => null);
-    if (info === null || !info.isFile()) throw missing;
-    const bytes = new Uint8Array(await readFile(modelPath));
-    const metadata = readOnnxMetadata(bytes, modelPath);
-
-    const expected = expectedMetadata(VOICE_ENCODER_MEL_CONFIG);
-    for (const [key, want] of Object.entries(expected)) {
-      if (metadata[key] !== want) {
-        throw new ModelError(
-          'MODEL_MISMATCH',
-          `${modelPath}: expected metadata ${key}=${want} (the frontend this code computes), received ${metadata[key] ?? 'nothing'}. ` +
-            'Use the voice-encoder.onnx made by tools/convert_resemblyzer.py.',
-          modelPath,
-        );
-      }
-    }
-    for (const key of ['embedding_dim', 'partial_frames']) {
-      const v = Number(metadata[key]);
-      if (!Number.isInteger(v) || v <= 0) {
-        throw new ModelError('MODEL_MISMATCH', `${modelPath}: expected a positive integer metadata ${key}, received ${metadata[key] ?? 'nothing'}. Use the voice-encoder.onnx made by tools/convert_resemblyzer.py.`, modelPath);
-      }
-    }
-
-    let session: ort.InferenceSession;
-    try {
-      session = await ort.InferenceSession.create(bytes, {
-        intraOpNumThreads: threads,
-        interOpNumThreads: 1,
-        executionMode: 'sequential',
-        graphOptimizationLevel: 'all',
-        // Windows come in many frame counts, and a memory pattern is planned and kept per input
-        // shape: with the hidden_mean output's extra tensors that held ~75 MB more on a 2 h film
-        // (bench:scale: 443 MB peak against 350 MB without patterns, at the same speed).
-        enableMemPattern: false,
-      });
-    } catch (e) {
-      throw new ModelError('MODEL_MISMATCH', `${modelPath}: onnxruntime could not load the voice encoder (${(e as Error).message}). Reinstall the package or regenerate the model.`, modelPath);
-    }
-    if (!session.inputNames.includes(INPUT) || !session.outputNames.includes(OUTPUT)) {
-      const names = `inputs ${session.inputNames.join(',')} / outputs ${session.outputNames.join(',')}`;
-      await session.release();
-      throw new ModelError('MODEL_MISMATCH', `${modelPath}: expected input "${INPUT}" and output "${OUTPUT}", received ${names}. Use the voice-encoder.onnx made by tools/convert_resemblyzer.py.`, modelPath);
-    }
+    const { session, metadata } = await openOnnxModel(modelPath, threads, SPEC);
     if (session.outputNames.includes(HIDDEN_MEAN) && !(Number.isInteger(Number(metadata.hidden_mean_dim)) && Number(metadata.hidden_mean_dim) > 0)) {
       await session.release();
-      throw new ModelError('MODEL_MISMATCH', `${modelPath}: expected a positive integer metadata hidden_mean_dim for the output "${HIDDEN_MEAN}", received ${metadata.hidden_mean_dim ?? 'nothing'}. Use the voice-encoder.onnx made by tools/convert_resemblyzer.py.`, modelPath);
+      throw new ModelError('MODEL_MISMATCH', `${modelPath}: expected a positive integer metadata hidden_mean_dim for the output "${HIDDEN_MEAN}", received ${metadata.hidden_mean_dim ?? 'nothing'}. To fix: ${SPEC.fix}.`, modelPath);
     }
     return new OnnxVoiceEncoder(session, modelPath, metadata);
   }

@@ -11,6 +11,7 @@
 import { checkNumber, mergeConfig } from '../config/index.js';
 import { ConfigError } from '../errors/index.js';
 import { createRealFft, type RealFft } from './fft.js';
+import { bandEnergy } from './frames.js';
 import type { MelSpectrogram } from './types.js';
 
 export interface KaldiFbankConfig {
@@ -147,13 +148,7 @@ export function kaldiFbank(samples: Float32Array, config: Readonly<KaldiFbankCon
     frame.fill(0, L);
     plan.fft.powerSpectrum(frame, power);
     const row = t * melBands;
-    for (let m = 0; m < melBands; m++) {
-      const w = bandWeights[m];
-      const lo = bandStart[m];
-      let acc = 0;
-      for (let k = 0; k < w.length; k++) acc += w[k] * power[lo + k];
-      data[row + m] = Math.log(Math.max(acc, KALDI_LOG_FLOOR));
-    }
+    for (let m = 0; m < melBands; m++) data[row + m] = Math.log(Math.max(bandEnergy(power, bandStart[m], bandWeights[m]), KALDI_LOG_FLOOR));
   }
   return { data, frames, melBands };
 }

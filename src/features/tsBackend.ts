@@ -4,6 +4,7 @@
  */
 import { hannWindow, melFilterbank } from './filterbank.js';
 import { createRealFft, type RealFft } from './fft.js';
+import { bandEnergy, reflectIndex, stftFrameCount } from './frames.js';
 import type { FeatureBackend, MelConfig, MelSpectrogram } from './types.js';
 
 /** Per-config tables, built once per distinct config (mel weights as sparse rows). */
@@ -40,20 +41,6 @@ function makePlan(c: MelConfig): Plan {
   return { fft, window, bandStart, bandWeights };
 }
 
-/** numpy 'reflect' index (edge not repeated), bouncing as many times as needed. */
-function reflectIndex(i: number, n: number): number {
-  if (n === 1) return 0;
-  const period = 2 * (n - 1);
-  let j = i % period;
-  if (j < 0) j += period;
-  return j < n ? j : period - j;
-}
-
-export function melFrameCount(samples: number, c: Pick<MelConfig, 'center' | 'fftSize' | 'hopSamples'>): number {
-  if (c.center) return 1 + Math.floor(samples / c.hopSamples);
-  return samples >= c.fftSize ? 1 + Math.floor((samples - c.fftSize) / c.hopSamples) : 0;
-}
-
 export class TsFeatureBackend implements FeatureBackend {
   readonly name = 'ts' as const;
   private readonly plans = new Map<string, Plan>();
@@ -67,7 +54,7 @@ export class TsFeatureBackend implements FeatureBackend {
     }
     const { fftSize, hopSamples, melBands } = config;
     const n = samples.length;
-    const frames = melFrameCount(n, config);
+    const frames = stftFrameCount(n, config);
     const data = new Float32Array(frames * melBands);
     const pad = config.center ? Math.floor(fftSize / 2) : 0;
     const reflect = config.center && config.padMode === 'reflect';
@@ -92,13 +79,7 @@ export class TsFeatureBackend implements FeatureBackend {
       plan.fft.powerSpectrum(frame, power);
       if (magnitude) for (let k = 0; k < power.length; k++) power[k] = Math.sqrt(power[k]);
       const row = t * melBands;
-      for (let m = 0; m < melBands; m++) {
-        const w = bandWeights[m];
-        const lo = bandStart[m];
-        let acc = 0;
-        for (let k = 0; k < w.length; k++) acc += w[k] * power[lo + k];
-        data[row + m] = acc;
-      }
+      for (let m = 0; m < melBands; m++) data[row + m] = bandEnergy(power, bandStart[m], bandWeights[m]);
     }
     return { data, frames, melBands };
   }

@@ -21,6 +21,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { CountSpeakersError } from '../errors/index.js';
 import { hannWindow, melFilterbank } from './filterbank.js';
+import { reflectIndex, stftFrameCount } from './frames.js';
 import { CAMPPLUS_FBANK_CONFIG, KALDI_LOG_FLOOR, kaldiFbankTables, kaldiFrameCount, type KaldiFbankConfig } from './kaldiFbank.js';
 import { validateMelConfig } from './melConfig.js';
 import type { FeatureBackend, MelConfig, MelSpectrogram } from './types.js';
@@ -126,21 +127,6 @@ function checkConfig(config: MelConfig): void {
   if (!wasmSupportsFftSize(config.fftSize)) {
     throw unavailable(`fftSize ${config.fftSize} is not supported by the core (needs a multiple of 4 whose half factors into 2, 3, 5)`);
   }
-}
-
-/** Number of frames librosa.stft gives for `length` samples. */
-export function frameCount(length: number, config: Pick<MelConfig, 'fftSize' | 'hopSamples' | 'center'>): number {
-  const pad = config.center ? Math.floor(config.fftSize / 2) : 0;
-  const padded = length + 2 * pad;
-  return padded >= config.fftSize ? 1 + Math.floor((padded - config.fftSize) / config.hopSamples) : 0;
-}
-
-/** numpy.pad(mode='reflect') index: the periodic mirror (period 2(len-1)), for any distance. */
-function reflectIndex(j: number, length: number): number {
-  if (length === 1) return 0;
-  const period = 2 * (length - 1);
-  const r = ((j % period) + period) % period;
-  return r < length ? r : period - r;
 }
 
 /** dst[i] = padded[offset + i], where padded is src extended by the pad mode. */
@@ -355,7 +341,7 @@ export class WasmFeatureBackend implements FeatureBackend {
     const n = config.fftSize;
     const hop = config.hopSamples;
     const width = config.melBands;
-    const frames = frameCount(samples.length, config);
+    const frames = stftFrameCount(samples.length, config);
     const data = new Float32Array(frames * width);
     const result = { data, frames };
     if (frames === 0) return result;

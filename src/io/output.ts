@@ -16,6 +16,7 @@ import { hostname } from 'node:os';
 import path from 'node:path';
 import { CountSpeakersError } from '../errors/index.js';
 import { removeAtExit } from '../runtime/exitCleanup.js';
+import { processAlive } from '../runtime/processAlive.js';
 
 export interface OutputSpec {
   /** What the file is, for messages: "results file", "RTTM file", "CSV table". */
@@ -133,15 +134,6 @@ export function checkAndWriteOutput(file: string, spec: OutputSpec, text: string
   writeOutput(checkOutput(file, spec), text);
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /**
  * Take `<file>.lock` for this process (pid and host inside), so that a second run on the same
  * output is refused with OUTPUT_IN_USE instead of doing every file twice. A lock left by a process
@@ -164,7 +156,7 @@ export function lockOutput(file: string, spec: OutputSpec): () => void {
       }
       const [pidText, host] = holder.trim().split(/\s+/);
       const pid = Number(pidText);
-      if (Number.isInteger(pid) && pid > 0 && (host !== hostname() || alive(pid))) {
+      if (Number.isInteger(pid) && pid > 0 && (host !== hostname() || processAlive(pid))) {
         throw new CountSpeakersError(
           'OUTPUT_IN_USE',
           `${file}: the ${spec.what} is in use by another count-speakers run (pid ${pid} on ${host ?? 'this host'}, see ${lock}). Wait for it to finish, or use another ${spec.option}. If no such run is alive, delete ${lock}.`,

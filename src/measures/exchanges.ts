@@ -3,7 +3,7 @@
  * speaker is talking replies to that speaker.
  */
 import type { Sex } from '../types.js';
-import type { Exchanges, MeasuredTurn, WomenRun } from './types.js';
+import type { Exchanges, MeasuredTurn } from './types.js';
 
 /**
  * For each turn (in the order given, which must be sorted by start), the index of the turn it

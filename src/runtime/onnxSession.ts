@@ -1,9 +1,10 @@
 /**
  * Opening a shipped model's ONNX file, shared by the stages that run one (CAM++ embeddings,
- * segmentation-3.0): the file must exist, state the metadata the calling code assumes, load in
+ * segmentation-3.0, the GE2E voice encoder): the file must exist, state the metadata the calling code assumes, load in
  * onnxruntime, and have the expected input and output names. One session per model instance,
  * created once and reused for every file and batch rather than reopened.
  */
+import './onnxRuntimeEnv.js'; // before onnxruntime-node loads
 import { readFile, stat } from 'node:fs/promises';
 import * as ort from 'onnxruntime-node';
 import { ModelError } from '../errors/index.js';
@@ -20,6 +21,8 @@ export interface OnnxModelSpec {
   expectedMetadata: Record<string, string>;
   /** Metadata keys that must hold positive integers. */
   integerMetadata: string[];
+  /** Session options this model needs beyond the shared ones. */
+  sessionOptions?: ort.InferenceSession.SessionOptions;
 }
 
 export interface OpenedModel {
@@ -32,7 +35,7 @@ export async function openOnnxModel(modelPath: string, threads: number, spec: On
   if (info === null || !info.isFile()) {
     throw new ModelError(
       'MODEL_MISSING',
-      `${spec.label} model not found: expected an ONNX file at ${modelPath}, received nothing there. Reinstall the package (models/ ships with it), pass modelPath, or ${spec.fix}.`,
+      `${spec.label} not found: expected an ONNX file at ${modelPath}, received nothing there. Reinstall the package (models/ ships with it), pass modelPath, or ${spec.fix}.`,
       modelPath,
     );
   }
@@ -60,6 +63,7 @@ export async function openOnnxModel(modelPath: string, threads: number, spec: On
       interOpNumThreads: 1,
       executionMode: 'sequential',
       graphOptimizationLevel: 'all',
+      ...spec.sessionOptions,
     });
   } catch (e) {
     throw new ModelError('MODEL_MISMATCH', `${modelPath}: onnxruntime could not load the ${spec.label} (${(e as Error).message}). Reinstall the package or ${spec.fix}.`, modelPath);

@@ -18,8 +18,11 @@ export interface TrainOptions {
   iterations: number;
 }
 
-/** rows: [n x dim] row-major; y: 1 for the positive class. */
-export function trainLogistic(rows: Float32Array, n: number, dim: number, y: ArrayLike<number>, opts: TrainOptions): LogisticModel {
+/**
+ * Standardise the rows (population mean and standard deviation per feature; a constant feature
+ * keeps scale 1) and append the bias column: x is [n x p], p = dim + 1.
+ */
+function designMatrix(rows: Float32Array, n: number, dim: number): { mean: Float64Array; std: Float64Array; x: Float64Array; p: number } {
   const mean = new Float64Array(dim);
   const std = new Float64Array(dim);
   for (let i = 0; i < n; i++) for (let d = 0; d < dim; d++) mean[d] += rows[i * dim + d];
@@ -32,6 +35,12 @@ export function trainLogistic(rows: Float32Array, n: number, dim: number, y: Arr
     for (let d = 0; d < dim; d++) x[i * p + d] = (rows[i * dim + d] - mean[d]) / std[d];
     x[i * p + dim] = 1;
   }
+  return { mean, std, x, p };
+}
+
+/** rows: [n x dim] row-major; y: 1 for the positive class. */
+export function trainLogistic(rows: Float32Array, n: number, dim: number, y: ArrayLike<number>, opts: TrainOptions): LogisticModel {
+  const { mean, std, x, p } = designMatrix(rows, n, dim);
   const w = new Float64Array(p);
   for (let it = 0; it < opts.iterations; it++) {
     const grad = new Float64Array(p);
@@ -116,18 +125,7 @@ function solveSymmetric(a: Float64Array, b: Float64Array, p: number): Float64Arr
  * Deterministic (starts from zero).
  */
 export function trainLogisticLbfgs(rows: Float32Array, n: number, dim: number, y: ArrayLike<number>, opts: TrainOptions & { tolerance?: number }): LogisticModel {
-  const mean = new Float64Array(dim);
-  const std = new Float64Array(dim);
-  for (let i = 0; i < n; i++) for (let d = 0; d < dim; d++) mean[d] += rows[i * dim + d];
-  for (let d = 0; d < dim; d++) mean[d] /= n;
-  for (let i = 0; i < n; i++) for (let d = 0; d < dim; d++) std[d] += (rows[i * dim + d] - mean[d]) ** 2;
-  for (let d = 0; d < dim; d++) std[d] = Math.sqrt(std[d] / n) || 1;
-  const p = dim + 1;
-  const x = new Float64Array(n * p);
-  for (let i = 0; i < n; i++) {
-    for (let d = 0; d < dim; d++) x[i * p + d] = (rows[i * dim + d] - mean[d]) / std[d];
-    x[i * p + dim] = 1;
-  }
+  const { mean, std, x, p } = designMatrix(rows, n, dim);
   const lossGrad = (w: Float64Array, g: Float64Array): number => {
     g.fill(0);
     let loss = 0;

@@ -11,6 +11,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import { ENGINE_SAMPLE_RATE_HZ } from '../audio/types.js';
 import { checkNumber } from '../config/index.js';
 import { ConfigError, ModelError } from '../errors/index.js';
 import { embedWindows } from '../embedding/embed.js';
@@ -126,13 +127,13 @@ export class SexModel {
   private async hiddenMean(chunk: Float32Array): Promise<Float32Array> {
     const encoder = this.encoder;
     if (encoder === null) throw new ModelError('MODEL_MISSING', 'SexModel: expected a live voice encoder for hidden_mean, received a disposed or missing one. Create the model with SexModel.create().');
-    const minSamples = Math.ceil(MIN_CHUNK_SEC * 16000);
+    const minSamples = Math.ceil(MIN_CHUNK_SEC * ENGINE_SAMPLE_RATE_HZ);
     let audio = chunk;
     if (chunk.length < minSamples) {
       audio = new Float32Array(minSamples);
       audio.set(chunk);
     }
-    const r = await embedWindows(audio, [{ startSec: 0, endSec: audio.length / 16000 }], encoder);
+    const r = await embedWindows(audio, [{ startSec: 0, endSec: audio.length / ENGINE_SAMPLE_RATE_HZ }], encoder);
     // A silent or non-finite chunk has no states: zeros leave its row at the training mean's side.
     return r.vectors[0] !== null && r.hiddenMean ? r.hiddenMean.subarray(0, SEX_BLOCK_DIMS.hidden_mean) : new Float32Array(SEX_BLOCK_DIMS.hidden_mean);
   }

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import goldens from './librosa-goldens.json' with { type: 'json' };
 import { melFilterbank } from '../../src/features/filterbank.js';
 import { VOICE_ENCODER_MEL_CONFIG, validateMelConfig } from '../../src/features/melConfig.js';
-import { melFrameCount, TsFeatureBackend } from '../../src/features/tsBackend.js';
+import { TsFeatureBackend } from '../../src/features/tsBackend.js';
+import { stftFrameCount } from '../../src/features/frames.js';
 import { impulse, lcgNoise, twoSines } from './signals.js';
 
 type Triple = [number, number, number];
@@ -42,7 +43,7 @@ describe('TsFeatureBackend vs librosa.feature.melspectrogram (golden values)', (
     const mel = backend.melSpectrogram(new Float32Array(1600), VOICE_ENCODER_MEL_CONFIG);
     expect(mel.frames).toBe(11);
     expect(mel.data.every((v) => v === 0)).toBe(true);
-    expect(melFrameCount(25600, VOICE_ENCODER_MEL_CONFIG)).toBe(161);
+    expect(stftFrameCount(25600, VOICE_ENCODER_MEL_CONFIG)).toBe(161);
     expect(backend.melSpectrogram(new Float32Array(0), VOICE_ENCODER_MEL_CONFIG).frames).toBe(1);
   });
 

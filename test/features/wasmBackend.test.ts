@@ -17,7 +17,8 @@ import { hannWindow, melFilterbank } from '../../src/features/filterbank.js';
 import type { MelConfig } from '../../src/features/types.js';
 import { VOICE_ENCODER_MEL_CONFIG } from '../../src/features/melConfig.js';
 import { CAMPPLUS_FBANK_CONFIG } from '../../src/features/kaldiFbank.js';
-import { createWasmBackend, frameCount, wasmSupportsFftSize } from '../../src/features/wasmBackend.js';
+import { createWasmBackend, wasmSupportsFftSize } from '../../src/features/wasmBackend.js';
+import { stftFrameCount } from '../../src/features/frames.js';
 
 // The voice encoder's frontend, the configuration the engine runs.
 const MODEL: MelConfig = { ...VOICE_ENCODER_MEL_CONFIG };
@@ -261,7 +262,7 @@ describe('wasm mel spectrogram (model frontend, <= 1e-4 of the frame max)', () =
     const got = backend.melSpectrogram(new Float32Array(100), { ...MODEL, center: false });
     expect(got.frames).toBe(0);
     expect(got.data.length).toBe(0);
-    expect(frameCount(16000, MODEL)).toBe(101);
+    expect(stftFrameCount(16000, MODEL)).toBe(101);
   });
 });
 

@@ -11,8 +11,15 @@ import type { Browser, Page } from 'puppeteer-core';
 import { catalogueRow, renderCatalogueReport, renderFilmReport } from '../../src/report/index.js';
 import { sceneRecord } from './fixtures.js';
 
-// Page functions run in the browser; the project compiles without the DOM library.
-declare const document: any;
+// Page functions run in the browser; the project compiles without the DOM library, so the few
+// DOM members they use are declared here.
+interface PageElement {
+  textContent: string | null;
+  cells: PageElement[];
+  getAttribute(name: string): string | null;
+  getBoundingClientRect(): { width: number; height: number };
+}
+declare const document: { querySelectorAll(selector: string): PageElement[]; querySelector(selector: string): PageElement | null };
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const hasChromium = existsSync(CHROMIUM);
@@ -90,7 +97,7 @@ describe.skipIf(!hasChromium)('reports in headless Chromium', () => {
     const svgs = await page.evaluate(() => ['share-histogram', 'women-per-film', 'share-vs-speakers'].map((id) => document.querySelectorAll(`#${id} svg path`).length));
     for (const n of svgs) expect(n).toBeGreaterThan(5);
     expect(await page.$$eval('#films tbody tr', (trs) => trs.length)).toBe(21);
-    const shareColumn = () => page.$$eval('#films tbody tr', (trs) => trs.map((tr) => (tr as any).cells[5].getAttribute('data-v') ?? ''));
+    const shareColumn = () => page.$$eval('#films tbody tr', (trs) => trs.map((tr) => (tr as unknown as PageElement).cells[5].getAttribute('data-v') ?? ''));
     await page.click('#films thead th:nth-child(6)');
     const asc = (await shareColumn()).filter((v) => v !== '').map(Number);
     expect(asc).toEqual([...asc].sort((a, b) => a - b));

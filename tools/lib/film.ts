@@ -386,7 +386,12 @@ export function makeFilm(
   }
   let peak = 0;
   for (let i = 0; i < total; i++) peak = Math.max(peak, Math.abs(L[i]), Math.abs(R[i]));
-  if (peak > 0.95) for (let i = 0; i < total; i++) (L[i] *= 0.95 / peak), (R[i] *= 0.95 / peak);
+  if (peak > 0.95) {
+    for (let i = 0; i < total; i++) {
+      L[i] *= 0.95 / peak;
+      R[i] *= 0.95 / peak;
+    }
+  }
 
   const rttm: string[] = [];
   const speechBy: Record<string, number> = {};
@@ -468,7 +473,10 @@ export function loadFilmVoices(set: 'calib' | 'test'): { readers: FilmVoice[]; e
       .map((f) => readWav16k(path.join(sess, f)));
     const joined = new Float32Array(parts.reduce((s, p) => s + p.length, 0));
     let o = 0;
-    for (const p of parts) joined.set(p, o), (o += p.length);
+    for (const p of parts) {
+      joined.set(p, o);
+      o += p.length;
+    }
     extras.push({ id: 'Tsessions', sex: 'M', audio: joined, source: 'sessions' });
   }
   return { readers, extras };

@@ -4,7 +4,11 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { REPO_ROOT } from './shared-data.js';
 
-export function recordTrainedModel(key: string, file: string, facts: Record<string, unknown>, extraData: string[] = []): void {
+/**
+ * Write the manifest entry `key` for models/`file`, trained by the script `producedBy`
+ * (repository path); `facts` add to or replace the common fields (format, source, inputs...).
+ */
+export function recordTrainedModel(key: string, file: string, producedBy: string, facts: Record<string, unknown>): void {
   const manifestPath = path.join(REPO_ROOT, 'models/manifest.json');
   const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { models: Record<string, unknown> };
   const bytes = readFileSync(path.join(REPO_ROOT, 'models', file));
@@ -13,17 +17,15 @@ export function recordTrainedModel(key: string, file: string, facts: Record<stri
     sha256: createHash('sha256').update(bytes).digest('hex'),
     bytes: bytes.length,
     source: {
-      trainedBy: 'tools/train-models.ts',
+      trainedBy: producedBy,
       data: [
         'LibriSpeech train-clean-100 readers in ../shared/data/librispeech (CC BY 4.0), train split only',
         'AMI Meeting Corpus excerpts in ../shared/data/ami (CC BY 4.0)',
-        ...extraData,
       ],
-      features: 'window embeddings of models/voice-encoder.onnx (1.6 s windows, hop 0.8 s)',
     },
     license: 'Apache-2.0',
     licenseFile: 'LICENSES/trained-models.txt',
-    producedBy: 'tools/train-models.ts',
+    producedBy,
     ...facts,
   };
   writeFileSync(manifestPath, JSON.stringify(manifest, null, 2) + '\n');

@@ -198,7 +198,9 @@ function saveCache(file: string, rows: Map<string, Float32Array>): void {
   mkdirSync(CACHE_DIR, { recursive: true });
   const ids = [...rows.keys()];
   const all = new Float32Array(ids.length * CACHE_DIM);
-  ids.forEach((id, i) => all.set(rows.get(id)!, i * CACHE_DIM));
+  ids.forEach((id, i) => {
+    all.set(rows.get(id)!, i * CACHE_DIM);
+  });
   writeFileSync(file, JSON.stringify({ ids, data: Buffer.from(all.buffer).toString('base64') }));
 }
 
@@ -215,7 +217,9 @@ export async function chunkFeatures(speakers: readonly SexSpeaker[], condition: 
     const all = new Float32Array(buf.buffer, buf.byteOffset, buf.byteLength / 4);
     // Rows of the first caches also held 5 F0 statistics after these blocks (since dropped).
     const stride = all.length / Math.max(1, cached.ids.length);
-    cached.ids.forEach((id, i) => rows.set(id, all.slice(i * stride, i * stride + CACHE_DIM)));
+    cached.ids.forEach((id, i) => {
+      rows.set(id, all.slice(i * stride, i * stride + CACHE_DIM));
+    });
   }
   const todo = speakers.flatMap((s) => s.chunks.filter((c) => !rows.has(c.id)).map((c) => ({ s, c })));
   if (todo.length === 0) return { rows };

@@ -44,7 +44,9 @@ export function trainSexRegression(
       }
     }
   const flat = new Float32Array(rows.length * dim);
-  rows.forEach((r, i) => flat.set(r, i * dim));
+  rows.forEach((r, i) => {
+    flat.set(r, i * dim);
+  });
   return trainLogisticLbfgs(flat, rows.length, dim, y, { l2, iterations: 300 });
 }
 

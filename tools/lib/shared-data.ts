@@ -37,7 +37,7 @@ export function readLibriSpeakers(): LibriReader[] {
  * Deterministic reader split by LibriSpeech id:
  * - 'test'  (id % 10 in 0..2, about 30 %): only the simulated-conversation benchmark uses them;
  * - 'calib' (id % 10 in 8..9, about 20 %): simulated conversations that calibrate thresholds;
- * - 'train' (the rest, about 50 %): train the speaker LDA and the sex classifier.
+ * - 'train' (the rest, about 50 %): train the sex model (tools/train-sex-model.ts).
  * So thresholds are never fitted on voices the models were trained on, and the benchmark
  * never hears a voice used for training or calibration.
  */
