@@ -5,6 +5,7 @@
  * metadata, so the decoding and aggregation code depends on this narrow interface only and can
  * be tested without ONNX. One InferenceSession per instance, reused, released by dispose().
  */
+import '../runtime/onnxRuntimeEnv.js'; // before onnxruntime-node loads
 import { fileURLToPath } from 'node:url';
 import * as ort from 'onnxruntime-node';
 import { checkNumber } from '../config/index.js';
