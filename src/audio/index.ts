@@ -288,6 +288,20 @@ function ffmpegStream(file: string, what: string, info: AudioInfo, cfg: AudioCon
 }
 
 /** Whole file at 16 kHz mono (built on the stream). */
+/**
+ * Write `block` after the first `used` samples of `buffer`, doubling it when full; returns the
+ * buffer now holding them (the same one unless it grew).
+ */
+export function appendSamples(buffer: Float32Array<ArrayBuffer>, used: number, block: Float32Array): Float32Array<ArrayBuffer> {
+  let out = buffer;
+  if (used + block.length > buffer.length) {
+    out = new Float32Array(Math.max(buffer.length * 2, used + block.length));
+    out.set(buffer.subarray(0, used));
+  }
+  out.set(block, used);
+  return out;
+}
+
 export async function readAudio(file: string, options?: Partial<AudioConfig>): Promise<Audio16k> {
   const stream = await openAudio(file, options);
   const expected =
@@ -303,12 +317,7 @@ export async function readAudio(file: string, options?: Partial<AudioConfig>): P
   let n = 0;
   try {
     for await (const b of stream.blocks()) {
-      if (n + b.length > samples.length) {
-        const grown = new Float32Array(Math.max(samples.length * 2, n + b.length));
-        grown.set(samples.subarray(0, n));
-        samples = grown;
-      }
-      samples.set(b, n);
+      samples = appendSamples(samples, n, b);
       n += b.length;
     }
   } finally {

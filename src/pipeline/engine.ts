@@ -10,7 +10,7 @@
  * One streaming pass: only a rolling buffer of audio, the windows' frame activity (1.8 KB per
  * window) and the embeddings are kept, never the whole signal, so memory is flat in duration.
  */
-import { openAudio, ENGINE_SAMPLE_RATE_HZ } from '../audio/index.js';
+import { appendSamples, openAudio, ENGINE_SAMPLE_RATE_HZ } from '../audio/index.js';
 import { CampPlusEmbedder } from '../embedding/campplus.js';
 import { CountSpeakersError } from '../errors/index.js';
 import { decodePowerset } from '../segmentation/powerset.js';
@@ -175,12 +175,7 @@ export class Engine {
     let ready: number[] = [];
     try {
       for await (const block of stream.blocks()) {
-        if (bufLen + block.length > buf.length) {
-          const grown = new Float32Array(Math.max(buf.length * 2, bufLen + block.length));
-          grown.set(buf.subarray(0, bufLen));
-          buf = grown;
-        }
-        buf.set(block, bufLen);
+        buf = appendSamples(buf, bufLen, block);
         bufLen += block.length;
         while (nextStart + W <= bufStart + bufLen) {
           ready.push(nextStart);

@@ -13,22 +13,7 @@ import { ModelError } from '../errors/index.js';
 import { openOnnxModel, type OnnxModelSpec } from '../runtime/onnxSession.js';
 
 /** What the segmentation stage needs from a local-speaker segmentation model. */
-export interface SegmentationModel {
-  readonly sampleRateHz: number;
-  /** Samples of one input window (the model's training chunk). */
-  readonly windowSamples: number;
-  /** Output frames per window. */
-  readonly framesPerWindow: number;
-  /** Output frame k covers [frameStartSec + k frameStepSec, + frameDurationSec) of its window. */
-  readonly frameStartSec: number;
-  readonly frameStepSec: number;
-  readonly frameDurationSec: number;
-  /** Powerset classes per frame. */
-  readonly numClasses: number;
-  /** powerset[c] = the local speakers active in class c ([] = nobody). */
-  readonly powerset: readonly (readonly number[])[];
-  /** Local speakers one window can hold. */
-  readonly maxSpeakersPerChunk: number;
+export interface SegmentationModel extends SegmentationFacts {
   /**
    * Log-probabilities of the powerset classes.
    * @param chunks `batch` windows of `windowSamples` samples each, back to back, float in [-1, 1]
@@ -53,15 +38,21 @@ export interface OnnxSegmentationOptions {
 
 /** The model facts SegmentationModel exposes, as read from the ONNX metadata. */
 export interface SegmentationFacts {
-  sampleRateHz: number;
-  windowSamples: number;
-  framesPerWindow: number;
-  frameStartSec: number;
-  frameStepSec: number;
-  frameDurationSec: number;
-  numClasses: number;
-  powerset: readonly (readonly number[])[];
-  maxSpeakersPerChunk: number;
+  readonly sampleRateHz: number;
+  /** Samples of one input window (the model's training chunk). */
+  readonly windowSamples: number;
+  /** Output frames per window. */
+  readonly framesPerWindow: number;
+  /** Output frame k covers [frameStartSec + k frameStepSec, + frameDurationSec) of its window. */
+  readonly frameStartSec: number;
+  readonly frameStepSec: number;
+  readonly frameDurationSec: number;
+  /** Powerset classes per frame. */
+  readonly numClasses: number;
+  /** powerset[c] = the local speakers active in class c ([] = nobody). */
+  readonly powerset: readonly (readonly number[])[];
+  /** Local speakers one window can hold. */
+  readonly maxSpeakersPerChunk: number;
 }
 
 const FIX = 'regenerate it with tools/convert_segmentation.py';
@@ -131,33 +122,20 @@ export function segmentationFacts(metadata: Record<string, string>, file: string
   };
 }
 
+// The facts are the class's own fields too (declaration merging), copied in by the constructor.
+export interface OnnxSegmentationModel extends SegmentationFacts {}
+
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the constructor assigns every merged fact (Object.assign(this, facts)).
 export class OnnxSegmentationModel implements SegmentationModel {
-  readonly sampleRateHz: number;
-  readonly windowSamples: number;
-  readonly framesPerWindow: number;
-  readonly frameStartSec: number;
-  readonly frameStepSec: number;
-  readonly frameDurationSec: number;
-  readonly numClasses: number;
-  readonly powerset: readonly (readonly number[])[];
-  readonly maxSpeakersPerChunk: number;
   readonly modelPath: string;
   readonly metadata: Readonly<Record<string, string>>;
   private session: ort.InferenceSession | null;
 
   private constructor(session: ort.InferenceSession, modelPath: string, metadata: Record<string, string>, facts: SegmentationFacts) {
+    Object.assign(this, facts);
     this.session = session;
     this.modelPath = modelPath;
     this.metadata = Object.freeze(metadata);
-    this.sampleRateHz = facts.sampleRateHz;
-    this.windowSamples = facts.windowSamples;
-    this.framesPerWindow = facts.framesPerWindow;
-    this.frameStartSec = facts.frameStartSec;
-    this.frameStepSec = facts.frameStepSec;
-    this.frameDurationSec = facts.frameDurationSec;
-    this.numClasses = facts.numClasses;
-    this.powerset = facts.powerset;
-    this.maxSpeakersPerChunk = facts.maxSpeakersPerChunk;
   }
 
   static async create(options: OnnxSegmentationOptions = {}): Promise<OnnxSegmentationModel> {
