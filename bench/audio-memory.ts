@@ -48,7 +48,9 @@ async function main(): Promise<void> {
   try {
     let t = performance.now();
     const bytes = await writeWav(file);
-    console.log(`wrote ${(bytes / 1e9).toFixed(2)} GB (${minutes} min, ${rate} Hz, ${channels} ch, 16-bit) in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+    console.log(
+      `wrote ${(bytes / 1e9).toFixed(2)} GB (${minutes} min, ${rate} Hz, ${channels} ch, 16-bit) in ${((performance.now() - t) / 1000).toFixed(1)} s`,
+    );
     global.gc?.();
     const rssBefore = process.memoryUsage().rss;
     let peakRss = rssBefore;

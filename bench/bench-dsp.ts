@@ -37,12 +37,14 @@ const repeats = Math.max(1, Number(arg('repeats') ?? '5'));
 const jsonOut = arg('json');
 const SR = 16000;
 
-
 async function loadAudio(targetSamples: number): Promise<{ samples: Float32Array; source: string }> {
   const dir = path.join(dataDir, 'librispeech');
   const out = new Float32Array(targetSamples);
   if (existsSync(dir)) {
-    const files = readdirSync(dir).filter((f) => f.endsWith('.wav')).sort().slice(0, 20);
+    const files = readdirSync(dir)
+      .filter((f) => f.endsWith('.wav'))
+      .sort()
+      .slice(0, 20);
     const clips = await Promise.all(files.map(async (f) => (await readAudio(path.join(dir, f))).samples));
     let pos = 0;
     while (pos < targetSamples) {
@@ -83,7 +85,9 @@ function time(backend: FeatureBackend, samples: Float32Array, config: MelConfig)
 const config = VOICE_ENCODER_MEL_CONFIG;
 const { samples, source } = await loadAudio(Math.round(minutes * 60 * SR));
 const audioSec = samples.length / SR;
-console.log(`audio: ${audioSec.toFixed(1)} s (${source}); config: n_fft ${config.fftSize}, hop ${config.hopSamples}, ${config.melBands} mels, ${config.padMode} centre padding, ${config.spectrum}`);
+console.log(
+  `audio: ${audioSec.toFixed(1)} s (${source}); config: n_fft ${config.fftSize}, hop ${config.hopSamples}, ${config.melBands} mels, ${config.padMode} centre padding, ${config.spectrum}`,
+);
 
 const ts = new TsFeatureBackend();
 const wasm = createWasmBackend();
@@ -96,7 +100,8 @@ try {
   const a = tsRun.result.data;
   const b = wasmRun.result.data;
   const bands = config.melBands;
-  if (tsRun.result.frames !== wasmRun.result.frames) throw new Error(`frame counts differ: ts ${tsRun.result.frames}, wasm ${wasmRun.result.frames}`);
+  if (tsRun.result.frames !== wasmRun.result.frames)
+    throw new Error(`frame counts differ: ts ${tsRun.result.frames}, wasm ${wasmRun.result.frames}`);
   for (let t = 0; t < tsRun.result.frames; t++) {
     let maxRef = 0;
     let maxErr = 0;
@@ -111,9 +116,15 @@ try {
   const featureSecondsPerAudioHour = (wasmRun.best / audioSec) * 3600;
   const fmt = (xs: number[]): string => xs.map((x) => x.toFixed(3)).join(' ');
   console.log(`frames: ${wasmRun.result.frames}`);
-  console.log(`ts (fft.js) backend: best ${tsRun.best.toFixed(3)} s  [runs: ${fmt(tsRun.all)}]  -> ${((tsRun.best / audioSec) * 3600).toFixed(2)} s per audio hour`);
-  console.log(`wasm SIMD core:      best ${wasmRun.best.toFixed(3)} s  [runs: ${fmt(wasmRun.all)}]  -> ${featureSecondsPerAudioHour.toFixed(3)} s per audio hour`);
-  console.log(`speedupVsFftJs: ${speedupVsFftJs.toFixed(2)} (target >= 3); featureSecondsPerAudioHour: ${featureSecondsPerAudioHour.toFixed(3)} (target <= 2)`);
+  console.log(
+    `ts (fft.js) backend: best ${tsRun.best.toFixed(3)} s  [runs: ${fmt(tsRun.all)}]  -> ${((tsRun.best / audioSec) * 3600).toFixed(2)} s per audio hour`,
+  );
+  console.log(
+    `wasm SIMD core:      best ${wasmRun.best.toFixed(3)} s  [runs: ${fmt(wasmRun.all)}]  -> ${featureSecondsPerAudioHour.toFixed(3)} s per audio hour`,
+  );
+  console.log(
+    `speedupVsFftJs: ${speedupVsFftJs.toFixed(2)} (target >= 3); featureSecondsPerAudioHour: ${featureSecondsPerAudioHour.toFixed(3)} (target <= 2)`,
+  );
   console.log(`max per-frame relative difference ts vs wasm: ${worst.toExponential(2)}`);
 
   // CAM++'s Kaldi filterbank.
@@ -121,17 +132,25 @@ try {
   console.log(`\nKaldi fbank (CAM++): ${fb.windowSamples}/${fb.hopSamples} samples, FFT 512, ${fb.melBands} bins, log, snip_edges`);
   const kTs = timeFn((x) => kaldiFbank(x, fb), samples);
   const kWasm = timeFn((x) => wasm.kaldiFbank(x, fb), samples);
-  if (kTs.result.frames !== kWasm.result.frames) throw new Error(`Kaldi frame counts differ: ts ${kTs.result.frames}, wasm ${kWasm.result.frames}`);
+  if (kTs.result.frames !== kWasm.result.frames)
+    throw new Error(`Kaldi frame counts differ: ts ${kTs.result.frames}, wasm ${kWasm.result.frames}`);
   let kWorst = 0;
   for (let i = 0; i < kTs.result.data.length; i++) kWorst = Math.max(kWorst, Math.abs(kTs.result.data[i] - kWasm.result.data[i]));
   const kaldiTsPerHour = (kTs.best / audioSec) * 3600;
   const kaldiWasmPerHour = (kWasm.best / audioSec) * 3600;
   console.log(`frames: ${kWasm.result.frames}`);
-  console.log(`ts (fft.js, float64):   best ${kTs.best.toFixed(3)} s  [runs: ${fmt(kTs.all)}]  -> ${kaldiTsPerHour.toFixed(2)} s per audio hour`);
-  console.log(`wasm core (f64x2 SIMD): best ${kWasm.best.toFixed(3)} s  [runs: ${fmt(kWasm.all)}]  -> ${kaldiWasmPerHour.toFixed(2)} s per audio hour`);
+  console.log(
+    `ts (fft.js, float64):   best ${kTs.best.toFixed(3)} s  [runs: ${fmt(kTs.all)}]  -> ${kaldiTsPerHour.toFixed(2)} s per audio hour`,
+  );
+  console.log(
+    `wasm core (f64x2 SIMD): best ${kWasm.best.toFixed(3)} s  [runs: ${fmt(kWasm.all)}]  -> ${kaldiWasmPerHour.toFixed(2)} s per audio hour`,
+  );
   console.log(`kaldi speedup wasm vs ts: ${(kTs.best / kWasm.best).toFixed(2)}; max |ts - wasm| (log units): ${kWorst.toExponential(2)}`);
   if (jsonOut !== undefined) {
-    writeFileSync(jsonOut, JSON.stringify({ speedupVsFftJs, featureSecondsPerAudioHour, kaldiTsPerHour, kaldiWasmPerHour }, null, 2) + '\n');
+    writeFileSync(
+      jsonOut,
+      JSON.stringify({ speedupVsFftJs, featureSecondsPerAudioHour, kaldiTsPerHour, kaldiWasmPerHour }, null, 2) + '\n',
+    );
     console.log(`wrote ${jsonOut}`);
   }
 } finally {

@@ -45,7 +45,9 @@ const rng = mulberry32;
 
 async function loadVoices(rateHz: number, perSex: number, skip = 0): Promise<{ voices: Voice[]; real: boolean }> {
   if (!existsSync(path.join(libriDir, 'speakers.csv'))) {
-    console.warn(`[bench:scale] ${libriDir} is absent: using SYNTHETIC voiced tones instead of real speech (the diarization figures then mean little; time and memory still do).`);
+    console.warn(
+      `[bench:scale] ${libriDir} is absent: using SYNTHETIC voiced tones instead of real speech (the diarization figures then mean little; time and memory still do).`,
+    );
     const r = rng(7);
     const voices: Voice[] = [];
     for (let v = 0; v < perSex * 2; v++) {
@@ -153,8 +155,12 @@ function runNode(args: string[]): Promise<{ code: number | null; stdout: string;
 
 async function films(dir: string, minutesList: number[], sparseMinutes: number[], results: Record<string, unknown>): Promise<void> {
   const { voices, real } = await loadVoices(48000, 3);
-  console.log(`films: 48 kHz stereo 16-bit, ${real ? 'LibriSpeech readers' : 'SYNTHETIC voices'} ${voices.map((v) => `${v.id}${v.sex}`).join(' ')} (truth: 3 F, 3 M)`);
-  console.log('   minutes  file MB  gen s  create s  diarize s  x real time  peak RSS MB (after models)  peak heap/arrayBuffers MB  windows   chunks  found');
+  console.log(
+    `films: 48 kHz stereo 16-bit, ${real ? 'LibriSpeech readers' : 'SYNTHETIC voices'} ${voices.map((v) => `${v.id}${v.sex}`).join(' ')} (truth: 3 F, 3 M)`,
+  );
+  console.log(
+    '   minutes  file MB  gen s  create s  diarize s  x real time  peak RSS MB (after models)  peak heap/arrayBuffers MB  windows   chunks  found',
+  );
   const rows: ChildReport[] = [];
   // Sparse films (dialogue between long stretches of near silence) stress buffers that wait for
   // a number of speech windows rather than a duration of audio.
@@ -191,14 +197,18 @@ async function films(dir: string, minutesList: number[], sparseMinutes: number[]
     );
     const st = rep.stageStartSec;
     const span = (a: string, b: string) => ((st[b] ?? rep.elapsedSec) - (st[a] ?? 0)).toFixed(1);
-    console.log(`         stages: decode+segmentation+embedding ${span('decode', 'clustering')} s, clustering+reconstruction+sex ${span('clustering', 'done')} s`);
+    console.log(
+      `         stages: decode+segmentation+embedding ${span('decode', 'clustering')} s, clustering+reconstruction+sex ${span('clustering', 'done')} s`,
+    );
   }
   results.films = rows;
   if (minutesList.length >= 2) {
     const a = rows[0];
     const b = rows[minutesList.length - 1];
     const slope = (b.maxRssMB - a.maxRssMB) / ((b.durationSec - a.durationSec) / 3600);
-    console.log(`peak RSS growth: ${slope.toFixed(1)} MB per extra hour of audio (${a.maxRssMB.toFixed(0)} MB at ${(a.durationSec / 60).toFixed(0)} min -> ${b.maxRssMB.toFixed(0)} MB at ${(b.durationSec / 60).toFixed(0)} min); target: 2 h <= 500 MB`);
+    console.log(
+      `peak RSS growth: ${slope.toFixed(1)} MB per extra hour of audio (${a.maxRssMB.toFixed(0)} MB at ${(a.durationSec / 60).toFixed(0)} min -> ${b.maxRssMB.toFixed(0)} MB at ${(b.durationSec / 60).toFixed(0)} min); target: 2 h <= 500 MB`,
+    );
     results.rssGrowthMBPerHour = slope;
   }
 }
@@ -217,7 +227,9 @@ async function batch(dir: string, nFiles: number, seconds: number, results: Reco
     if (!existsSync(file)) writeConversation(file, chosen, seconds, 16000, 1, 500 + i);
   }
   const cores = availableParallelism();
-  console.log(`\nbatch: ${nFiles} files x ${seconds} s (16 kHz mono, 2-4 ${real ? 'LibriSpeech' : 'SYNTHETIC'} voices each), ${cores} cores`);
+  console.log(
+    `\nbatch: ${nFiles} files x ${seconds} s (16 kHz mono, 2-4 ${real ? 'LibriSpeech' : 'SYNTHETIC'} voices each), ${cores} cores`,
+  );
   const mainUrl = pathToFileURL(path.join(repoRoot, 'src', 'cli', 'main.ts')).href;
   const script = `const { main } = await import(${JSON.stringify(mainUrl)}); process.exitCode = await main(process.argv.slice(1)); const u = process.resourceUsage(); process.stderr.write('maxRSS ' + u.maxRSS + ' cpuUs ' + (u.userCPUTime + u.systemCPUTime) + '\\n');`;
   const configs: Array<{ name: string; args: string[] }> = [
@@ -270,17 +282,31 @@ async function batch(dir: string, nFiles: number, seconds: number, results: Reco
     `speed-up --jobs 2 vs --jobs 1, one intra-op thread per job: ${speedup1.toFixed(2)}x (target >= 1.7x)\n` +
       `speed-up --jobs 2 vs one engine using all ${cores} cores (--jobs 1, default threads): ${speedup.toFixed(2)}x (at most ${bound.toFixed(2)}x possible: the single-thread CPU time over ${cores} cores)`,
   );
-  results.batch = { files: nFiles, secondsEach: seconds, cores, rows, speedupVsJobs1: speedup, speedupVsJobs1Thread1: speedup1, boundVsJobs1: bound };
+  results.batch = {
+    files: nFiles,
+    secondsEach: seconds,
+    cores,
+    rows,
+    speedupVsJobs1: speedup,
+    speedupVsJobs1Thread1: speedup1,
+    boundVsJobs1: bound,
+  };
 }
 
 async function mainBench(): Promise<void> {
-  const minutesList = (arg('minutes') ?? '10,30,120').split(',').map(Number).filter((m) => m > 0);
+  const minutesList = (arg('minutes') ?? '10,30,120')
+    .split(',')
+    .map(Number)
+    .filter((m) => m > 0);
   const keep = arg('dir');
   const dir = keep ?? mkdtempSync(path.join(tmpdir(), 'count-speakers-scale-'));
   mkdirSync(dir, { recursive: true });
   const results: Record<string, unknown> = { date: new Date().toISOString(), cores: availableParallelism() };
   try {
-    const sparse = (arg('sparse-minutes') ?? '120').split(',').map(Number).filter((m) => m > 0);
+    const sparse = (arg('sparse-minutes') ?? '120')
+      .split(',')
+      .map(Number)
+      .filter((m) => m > 0);
     if (!flag('skip-films')) await films(dir, minutesList, sparse, results);
     if (!flag('skip-batch')) await batch(dir, Number(arg('batch-files') ?? '24'), Number(arg('batch-sec') ?? '300'), results);
   } finally {

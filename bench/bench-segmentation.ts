@@ -33,7 +33,9 @@ async function loadWindows(count: number, windowSamples: number): Promise<{ chun
   const chunks = new Float32Array(count * windowSamples);
   const dir = path.join(dataDir, 'ami');
   if (existsSync(dir)) {
-    const files = readdirSync(dir).filter((f) => f.endsWith('.wav')).sort();
+    const files = readdirSync(dir)
+      .filter((f) => f.endsWith('.wav'))
+      .sort();
     let k = 0;
     for (const f of files) {
       const s = (await readAudio(path.join(dir, f))).samples;
@@ -83,7 +85,11 @@ async function main(): Promise<void> {
       await model.dispose();
     }
   }
-  console.log(`\nsegmentation-3.0 (models/segmentation-3.0.onnx), onnxruntime-node, ${windows} windows per pass, best of ${repeats}; audio: ${source}; load average ${loadavg().map((v) => v.toFixed(2)).join(' ')} on this machine's cores`);
+  console.log(
+    `\nsegmentation-3.0 (models/segmentation-3.0.onnx), onnxruntime-node, ${windows} windows per pass, best of ${repeats}; audio: ${source}; load average ${loadavg()
+      .map((v) => v.toFixed(2))
+      .join(' ')} on this machine's cores`,
+  );
 }
 
 await main();

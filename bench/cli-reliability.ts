@@ -66,7 +66,15 @@ function cli(args: string[], cwd: string, tmp: string, killAfterMs?: number, sig
   const t0 = performance.now();
   const child = spawn(
     process.execPath,
-    ['--import', tsx, '--input-type=module', '-e', `const { main } = await import(${JSON.stringify(mainUrl)}); process.exitCode = await main(process.argv.slice(1));`, '--', ...args],
+    [
+      '--import',
+      tsx,
+      '--input-type=module',
+      '-e',
+      `const { main } = await import(${JSON.stringify(mainUrl)}); process.exitCode = await main(process.argv.slice(1));`,
+      '--',
+      ...args,
+    ],
     { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let stdout = '';
@@ -74,7 +82,9 @@ function cli(args: string[], cwd: string, tmp: string, killAfterMs?: number, sig
   child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
   child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
   if (killAfterMs !== undefined) setTimeout(() => child.kill(signal), killAfterMs);
-  return new Promise((resolve) => child.on('close', (code, sig) => resolve({ code, signal: sig, stdout, stderr, wallSec: (performance.now() - t0) / 1000 })));
+  return new Promise((resolve) =>
+    child.on('close', (code, sig) => resolve({ code, signal: sig, stdout, stderr, wallSec: (performance.now() - t0) / 1000 })),
+  );
 }
 
 function wav16(samples: Float32Array, rateHz: number, channels: number): Buffer {
@@ -100,7 +110,18 @@ function wav16(samples: Float32Array, rateHz: number, channels: number): Buffer 
   return Buffer.concat([h, data]);
 }
 
-const TITLES = ['Film Name', 'The "Quiet" Room', "L'Été meurtrier", '映画の夜', 'Ça ira', '-Dash Start', 'Two  Spaces', 'Line\nBreak', 'Tab\tName', 'Ünïcødé Story'];
+const TITLES = [
+  'Film Name',
+  'The "Quiet" Room',
+  "L'Été meurtrier",
+  '映画の夜',
+  'Ça ira',
+  '-Dash Start',
+  'Two  Spaces',
+  'Line\nBreak',
+  'Tab\tName',
+  'Ünïcødé Story',
+];
 
 function fileName(i: number): string {
   const title = TITLES[i % TITLES.length];
@@ -108,7 +129,11 @@ function fileName(i: number): string {
 }
 
 async function makeCorpus(dir: string): Promise<string[]> {
-  const rows = readFileSync(path.join(libriDir, 'speakers.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(','));
+  const rows = readFileSync(path.join(libriDir, 'speakers.csv'), 'utf8')
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((l) => l.split(','));
   const women = rows.filter((r) => r[1] === 'F');
   const men = rows.filter((r) => r[1] === 'M');
   mkdirSync(dir, { recursive: true });
@@ -159,21 +184,31 @@ async function main(): Promise<void> {
   const corpusDir = path.join(work, 'corpus');
   rmSync(corpusDir, { recursive: true, force: true });
   const names = await makeCorpus(corpusDir);
-  console.log(`corpus: ${names.length} files in ${corpusDir} (e.g. ${JSON.stringify(names[0])}, ${JSON.stringify(names[5])}, ${JSON.stringify(names[7])})`);
+  console.log(
+    `corpus: ${names.length} files in ${corpusDir} (e.g. ${JSON.stringify(names[0])}, ${JSON.stringify(names[5])}, ${JSON.stringify(names[7])})`,
+  );
 
   // 1. The whole catalogue.
   for (const f of ['s.jsonl', 's.csv']) rmSync(path.join(work, f), { force: true });
   rmSync(path.join(work, 'rt'), { recursive: true, force: true });
-  const run = await cli(['batch', 'corpus', '--out', 's.jsonl', '--rttm-dir', 'rt', '--csv', 's.csv', '--jobs', values.jobs!, '--quiet'], work, tmp);
+  const run = await cli(
+    ['batch', 'corpus', '--out', 's.jsonl', '--rttm-dir', 'rt', '--csv', 's.csv', '--jobs', values.jobs!, '--quiet'],
+    work,
+    tmp,
+  );
   const files = jsonlFiles(path.join(work, 's.jsonl')).map((f) => path.basename(f));
   const once = new Set(files).size === files.length && files.length === names.length && names.every((n) => files.includes(n));
-  const lines = readFileSync(path.join(work, 's.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { error?: unknown; M?: number; F?: number });
+  const lines = readFileSync(path.join(work, 's.jsonl'), 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as { error?: unknown; M?: number; F?: number });
   const errors = lines.filter((l) => l.error).length;
   const exact = lines.filter((l) => l.M === 1 && l.F === 1).length;
   const csvRows = csvRowCount(readFileSync(path.join(work, 's.csv'), 'utf8'));
   const rttms = readdirSync(path.join(work, 'rt')).filter((n) => n.endsWith('.rttm'));
   let turns = 0;
-  for (const r of rttms) turns += [...parseRttm(readFileSync(path.join(work, 'rt', r), 'utf8'), r).turnsByUri.values()].reduce((s, t) => s + t.length, 0);
+  for (const r of rttms)
+    turns += [...parseRttm(readFileSync(path.join(work, 'rt', r), 'utf8'), r).turnsByUri.values()].reduce((s, t) => s + t.length, 0);
   const der = await cli(['der', '--ref', 'rt', '--hyp', 'rt', '--json'], work, tmp);
   const derJson = der.code === 0 ? (JSON.parse(der.stdout) as { files: unknown[]; total: { der: number } }) : undefined;
   console.log(
@@ -217,7 +252,15 @@ async function main(): Promise<void> {
     ].join('\n'),
   );
   if (!values.dir) rmSync(work, { recursive: true, force: true });
-  const ok = run.code === 0 && once && csvRows === names.length && rttms.length === names.length && der.code === 0 && clean === nInterrupts && final.code === 0 && onceAfter;
+  const ok =
+    run.code === 0 &&
+    once &&
+    csvRows === names.length &&
+    rttms.length === names.length &&
+    der.code === 0 &&
+    clean === nInterrupts &&
+    final.code === 0 &&
+    onceAfter;
   console.log(ok ? 'bench:cli: all checks passed' : 'bench:cli: SOME CHECKS FAILED');
   process.exitCode = ok ? 0 : 1;
 }

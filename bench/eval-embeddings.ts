@@ -138,16 +138,34 @@ async function main(): Promise<number> {
     const ch = trialsOf(firstChunks, secondChunks);
     const chunkEer = equalErrorRate(ch.same, ch.diff);
     console.log(`CAM++ (${enc.modelPath}), ${enc.dim}-d, filterbank ${enc.fbankBackend}, ${threads} thread(s)`);
-    console.log(`readers: ${kept.length} (${audioSec.toFixed(0)} s of audio, halves of ${(audioSec / kept.length / 2).toFixed(1)} s on average)`);
-    console.log(`EER: ${eerPercent.toFixed(2)} % at cosine ${threshold.toFixed(3)}  (trials: ${trials} = ${same.length} same + ${diff.length} different)`);
-    console.log(`EER, different-speaker trials of the same sex only: ${sameSex.eerPercent.toFixed(2)} % (${same.length + diffSameSex.length} trials)`);
-    console.log(`EER, one ${CHUNK_SEC} s chunk per half: ${chunkEer.eerPercent.toFixed(2)} % at cosine ${chunkEer.threshold.toFixed(3)} (same ${trials} trials)`);
+    console.log(
+      `readers: ${kept.length} (${audioSec.toFixed(0)} s of audio, halves of ${(audioSec / kept.length / 2).toFixed(1)} s on average)`,
+    );
+    console.log(
+      `EER: ${eerPercent.toFixed(2)} % at cosine ${threshold.toFixed(3)}  (trials: ${trials} = ${same.length} same + ${diff.length} different)`,
+    );
+    console.log(
+      `EER, different-speaker trials of the same sex only: ${sameSex.eerPercent.toFixed(2)} % (${same.length + diffSameSex.length} trials)`,
+    );
+    console.log(
+      `EER, one ${CHUNK_SEC} s chunk per half: ${chunkEer.eerPercent.toFixed(2)} % at cosine ${chunkEer.threshold.toFixed(3)} (same ${trials} trials)`,
+    );
     console.log(`embedding time: ${(embedMs / 1000).toFixed(1)} s for ${2 * kept.length} halves and ${2 * kept.length} chunks`);
 
     if (jsonOut !== undefined) {
       writeFileSync(
         jsonOut,
-        JSON.stringify({ model: 'campplus', eer: Number(eerPercent.toFixed(3)), eerSameSex: Number(sameSex.eerPercent.toFixed(3)), trials, eerChunks3s: Number(chunkEer.eerPercent.toFixed(3)) }, null, 2) + '\n',
+        JSON.stringify(
+          {
+            model: 'campplus',
+            eer: Number(eerPercent.toFixed(3)),
+            eerSameSex: Number(sameSex.eerPercent.toFixed(3)),
+            trials,
+            eerChunks3s: Number(chunkEer.eerPercent.toFixed(3)),
+          },
+          null,
+          2,
+        ) + '\n',
       );
       console.log(`wrote ${jsonOut}`);
     }

@@ -94,7 +94,12 @@ function cached(name: string, make: () => Float32Array): string {
 }
 
 const musicDir = path.join(SHARED_DATA_DIR, 'music');
-const beds = existsSync(musicDir) ? readdirSync(musicDir).filter((f) => f.endsWith('.wav')).sort().map((f) => f.slice(0, -4)) : [];
+const beds = existsSync(musicDir)
+  ? readdirSync(musicDir)
+      .filter((f) => f.endsWith('.wav'))
+      .sort()
+      .map((f) => f.slice(0, -4))
+  : [];
 const bedAudio = (name: string) => read16k(path.join(musicDir, `${name}.wav`));
 
 const engine = await createEngine(opts.threads !== undefined ? { threads: Number(opts.threads) } : {});
@@ -125,7 +130,9 @@ try {
     const dir = path.join(SHARED_DATA_DIR, 'sessions');
     if (!existsSync(dir)) console.log(`sessions skipped: ${dir} not found`);
     else {
-      const all = readdirSync(dir).filter((f) => f.endsWith('.wav')).sort();
+      const all = readdirSync(dir)
+        .filter((f) => f.endsWith('.wav'))
+        .sort();
       const sources: Array<{ name: string; audio: () => Float32Array }> = SESSIONS_SCORED.map((id) => ({
         name: `sessions-${id}`,
         audio: () => read16k(path.join(dir, `trump-${id}.wav`)),
@@ -154,7 +161,9 @@ try {
           const d = await run(file);
           const ok = d.counts.M === 1 && d.counts.F === 0;
           runs.push({ name: src.name, bed, counts: d.counts, speakers: d.speakers.length, ok });
-          console.log(`${src.name.padEnd(24)} ${bed.padEnd(22)} ${d.durationSec.toFixed(0).padStart(4)} s  found ${fmtCounts(d.counts)}  ${ok ? 'ok' : 'WRONG'}`);
+          console.log(
+            `${src.name.padEnd(24)} ${bed.padEnd(22)} ${d.durationSec.toFixed(0).padStart(4)} s  found ${fmtCounts(d.counts)}  ${ok ? 'ok' : 'WRONG'}`,
+          );
         }
       }
       const okN = runs.filter((r) => r.ok).length;
@@ -164,7 +173,11 @@ try {
       for (const id of SESSIONS_SECOND_VOICE) {
         const d = await run(path.join(dir, `trump-${id}.wav`));
         console.log(`sessions-${id} (${d.durationSec.toFixed(0)} s): found ${fmtCounts(d.counts)}\n${turnsBySpeaker(d)}`);
-        second.push({ name: id, counts: d.counts, speakers: d.speakers.map((s) => ({ ...s, turns: d.turns.filter((t) => t.speaker === s.id) })) });
+        second.push({
+          name: id,
+          counts: d.counts,
+          speakers: d.speakers.map((s) => ({ ...s, turns: d.turns.filter((t) => t.speaker === s.id) })),
+        });
       }
       report.sessions = { oneMan: okN, runs: runs.length, perRun: runs, secondVoice: second };
     }
@@ -175,14 +188,19 @@ try {
     const dir = path.join(SHARED_DATA_DIR, 'ami');
     if (!existsSync(dir)) console.log(`ami skipped: ${dir} not found`);
     else {
-      const uris = readdirSync(dir).filter((f) => /^trn\d+\.wav$/.test(f)).sort().map((f) => f.slice(0, -4));
+      const uris = readdirSync(dir)
+        .filter((f) => /^trn\d+\.wav$/.test(f))
+        .sort()
+        .map((f) => f.slice(0, -4));
       const ref: Turn[] = [];
       let offsetSec = 0;
       const lengths: number[] = [];
       for (const uri of uris) {
         const x = read16k(path.join(dir, `${uri}.wav`));
         lengths.push(x.length);
-        const uem = readFileSync(path.join(dir, `${uri}.uem`), 'utf8').trim().split(/\s+/);
+        const uem = readFileSync(path.join(dir, `${uri}.uem`), 'utf8')
+          .trim()
+          .split(/\s+/);
         const uemStart = Number(uem[2]);
         const uemEnd = Number(uem[3]);
         for (const t of parseRttm(readFileSync(path.join(dir, `${uri}.rttm`), 'utf8'), `${uri}.rttm`).turnsByUri.get(uri) ?? []) {
@@ -218,10 +236,18 @@ try {
         const m = r0.mapping.find((x) => x.ref === k);
         return m !== undefined && sexOf.get(m.hyp) === k[0];
       }).length;
-      console.log(`\n== AMI: ${uris.join(' ')} joined (${totalSec.toFixed(0)} s), ${speech.size} reference speakers, ${counted.length} with >= ${minSpeechSec} s`);
-      console.log(`DER collar 0.25: ${r025.der.toFixed(2)} % (missed ${r025.missedSec.toFixed(1)} s, false alarm ${r025.falseAlarmSec.toFixed(1)} s, confusion ${r025.confusionSec.toFixed(1)} s of ${r025.scoredSec.toFixed(1)} s)`);
-      console.log(`DER collar 0:    ${r0.der.toFixed(2)} % (missed ${r0.missedSec.toFixed(1)} s, false alarm ${r0.falseAlarmSec.toFixed(1)} s, confusion ${r0.confusionSec.toFixed(1)} s of ${r0.scoredSec.toFixed(1)} s)`);
-      console.log(`speakers found ${d.speakers.length} (truth ${counted.length}); found ${fmtCounts(d.counts)} vs truth ${fmtCounts(truth)}; sex right for ${sexRight}/${counted.length} mapped reference speakers`);
+      console.log(
+        `\n== AMI: ${uris.join(' ')} joined (${totalSec.toFixed(0)} s), ${speech.size} reference speakers, ${counted.length} with >= ${minSpeechSec} s`,
+      );
+      console.log(
+        `DER collar 0.25: ${r025.der.toFixed(2)} % (missed ${r025.missedSec.toFixed(1)} s, false alarm ${r025.falseAlarmSec.toFixed(1)} s, confusion ${r025.confusionSec.toFixed(1)} s of ${r025.scoredSec.toFixed(1)} s)`,
+      );
+      console.log(
+        `DER collar 0:    ${r0.der.toFixed(2)} % (missed ${r0.missedSec.toFixed(1)} s, false alarm ${r0.falseAlarmSec.toFixed(1)} s, confusion ${r0.confusionSec.toFixed(1)} s of ${r0.scoredSec.toFixed(1)} s)`,
+      );
+      console.log(
+        `speakers found ${d.speakers.length} (truth ${counted.length}); found ${fmtCounts(d.counts)} vs truth ${fmtCounts(truth)}; sex right for ${sexRight}/${counted.length} mapped reference speakers`,
+      );
       report.ami = {
         files: uris,
         durationSec: totalSec,

@@ -40,7 +40,9 @@ try {
     await page.screenshot({ path: shot, fullPage: true });
     await page.close();
     if (problems.length > 0 || svgs.length === 0 || svgs.some((n) => n === 0)) bad++;
-    process.stdout.write(`${file}: ${svgs.length} charts (${svgs.join(', ')} paths), ${problems.length ? problems.join('; ') : 'no console error, no network request'}; screenshot ${shot}\n`);
+    process.stdout.write(
+      `${file}: ${svgs.length} charts (${svgs.join(', ')} paths), ${problems.length ? problems.join('; ') : 'no console error, no network request'}; screenshot ${shot}\n`,
+    );
   }
 } finally {
   await browser.close();

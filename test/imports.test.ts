@@ -10,7 +10,8 @@ const srcDir = fileURLToPath(new URL('../src/', import.meta.url));
 const PIPELINE_USERS = new Set(['pipeline', 'cli', 'batch', 'index.ts']);
 
 /** Static imports and re-exports (type-only too), dynamic import(), and worker entry points. */
-const SPECIFIER = /\bfrom\s+['"]([^'"]+)['"]|\bimport\s*\(\s*['"]([^'"]+)['"]\s*\)|^\s*import\s+['"]([^'"]+)['"]|workerEntry\([^,]+,\s*['"]([^'"]+)['"]\)/gm;
+const SPECIFIER =
+  /\bfrom\s+['"]([^'"]+)['"]|\bimport\s*\(\s*['"]([^'"]+)['"]\s*\)|^\s*import\s+['"]([^'"]+)['"]|workerEntry\([^,]+,\s*['"]([^'"]+)['"]\)/gm;
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
@@ -30,7 +31,12 @@ for (const file of sourceFiles(srcDir)) {
     const spec = m[1] ?? m[2] ?? m[3] ?? m[4];
     if (!spec.startsWith('.')) continue;
     const target = path.resolve(path.dirname(file), spec).replace(/\.js$/, '.ts');
-    edges.push({ from: path.relative(srcDir, file), to: path.relative(srcDir, target), fromFolder: folderOf(file), toFolder: folderOf(target) });
+    edges.push({
+      from: path.relative(srcDir, file),
+      to: path.relative(srcDir, target),
+      fromFolder: folderOf(file),
+      toFolder: folderOf(target),
+    });
   }
 }
 

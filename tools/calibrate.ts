@@ -47,32 +47,42 @@ try {
 }
 
 function grid(): void {
-const truths = new Map(dirs.map((d) => [d, readTruth(d)]));
-const rows: Array<Record<string, number>> = [];
-console.log('threshold minClusterSec foldThreshold | M/F exact | total within 1 | DER c0.25 | sex right');
-for (const threshold of THRESHOLDS) {
-  for (const minClusterSec of MIN_CLUSTER_SEC) {
-   for (const foldThreshold of minClusterSec === 0 ? [0] : FOLD_THRESHOLDS) {
-   for (const backgroundLevelDb of BACKGROUND_DB) {
-    const cfg = validatePipelineConfig({ backgroundLevelDb, clustering: { threshold, minClusterSec, foldThreshold } });
-    const scores = files.map((f) => {
-      const d = engine.assemble(f.uri, f.analysis, cfg);
-      return scoreFile(f.uri, readRefTurns(f.dir, f.uri), d, truths.get(f.dir)![f.uri], f.analysis.durationSec, cfg.minSpeechSec);
-    });
-    const s = summarise(scores);
-    const within1 = s.speakerCountWithinOneRate;
-    rows.push({ threshold, minClusterSec, foldThreshold, backgroundLevelDb, exact: s.countsExactRate, within1, der: s.derCollar025, sex: s.sexAccuracy });
-    console.log(
-      `${threshold.toFixed(2)} ${String(minClusterSec).padStart(4)} ${foldThreshold.toFixed(2)} ${String(backgroundLevelDb).padStart(3)} dB | ${(100 * s.countsExactRate).toFixed(1)} % | ${(100 * within1).toFixed(1)} % | ${s.derCollar025.toFixed(2)} % (miss ${pct(scores, 'missedSec')}, fa ${pct(scores, 'falseAlarmSec')}, conf ${pct(scores, 'confusionSec')}) | ${(100 * s.sexAccuracy).toFixed(1)} %`,
-    );
-   }
-   }
+  const truths = new Map(dirs.map((d) => [d, readTruth(d)]));
+  const rows: Array<Record<string, number>> = [];
+  console.log('threshold minClusterSec foldThreshold | M/F exact | total within 1 | DER c0.25 | sex right');
+  for (const threshold of THRESHOLDS) {
+    for (const minClusterSec of MIN_CLUSTER_SEC) {
+      for (const foldThreshold of minClusterSec === 0 ? [0] : FOLD_THRESHOLDS) {
+        for (const backgroundLevelDb of BACKGROUND_DB) {
+          const cfg = validatePipelineConfig({ backgroundLevelDb, clustering: { threshold, minClusterSec, foldThreshold } });
+          const scores = files.map((f) => {
+            const d = engine.assemble(f.uri, f.analysis, cfg);
+            return scoreFile(f.uri, readRefTurns(f.dir, f.uri), d, truths.get(f.dir)![f.uri], f.analysis.durationSec, cfg.minSpeechSec);
+          });
+          const s = summarise(scores);
+          const within1 = s.speakerCountWithinOneRate;
+          rows.push({
+            threshold,
+            minClusterSec,
+            foldThreshold,
+            backgroundLevelDb,
+            exact: s.countsExactRate,
+            within1,
+            der: s.derCollar025,
+            sex: s.sexAccuracy,
+          });
+          console.log(
+            `${threshold.toFixed(2)} ${String(minClusterSec).padStart(4)} ${foldThreshold.toFixed(2)} ${String(backgroundLevelDb).padStart(3)} dB | ${(100 * s.countsExactRate).toFixed(1)} % | ${(100 * within1).toFixed(1)} % | ${s.derCollar025.toFixed(2)} % (miss ${pct(scores, 'missedSec')}, fa ${pct(scores, 'falseAlarmSec')}, conf ${pct(scores, 'confusionSec')}) | ${(100 * s.sexAccuracy).toFixed(1)} %`,
+          );
+        }
+      }
+    }
   }
-}
-const best = [...rows].sort((a, b) => b.exact - a.exact || a.der - b.der)[0];
-console.log(`best: threshold ${best.threshold}, minClusterSec ${best.minClusterSec}, foldThreshold ${best.foldThreshold}, backgroundLevelDb ${best.backgroundLevelDb} (${files.length} files from ${dirs.join(', ')})`);
-if (jsonOut) writeFileSync(jsonOut, JSON.stringify({ dirs, files: files.length, grid: rows, best }, null, 2));
-
+  const best = [...rows].sort((a, b) => b.exact - a.exact || a.der - b.der)[0];
+  console.log(
+    `best: threshold ${best.threshold}, minClusterSec ${best.minClusterSec}, foldThreshold ${best.foldThreshold}, backgroundLevelDb ${best.backgroundLevelDb} (${files.length} files from ${dirs.join(', ')})`,
+  );
+  if (jsonOut) writeFileSync(jsonOut, JSON.stringify({ dirs, files: files.length, grid: rows, best }, null, 2));
 }
 
 /** A DER component over all files, in percent of scored speech (collar 0.25). */

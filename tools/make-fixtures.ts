@@ -10,18 +10,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ErrorCode } from '../src/errors/index.js';
-import {
-  ascii,
-  concat,
-  encode,
-  fmtChunk,
-  noise,
-  pcmWav,
-  riff,
-  type FmtSpec,
-  type SampleKind,
-  u32le,
-} from '../test/audio/wavbytes.js';
+import { ascii, concat, encode, fmtChunk, noise, pcmWav, riff, type FmtSpec, type SampleKind, u32le } from '../test/audio/wavbytes.js';
 
 export interface CorpusEntry {
   /** Path relative to the corpus folder. */
@@ -77,13 +66,26 @@ export function corpus(): Array<CorpusEntry & { bytes: Uint8Array }> {
   );
   good(
     'extensible-float-stereo.wav',
-    riff([fmtChunk({ formatTag: 3, channels: 2, sampleRateHz: 16000, bits: 32, extensible: { subFormat: 3 } }), { id: 'data', body: encode('f32', noise(2 * 800, 9)) }]),
+    riff([
+      fmtChunk({ formatTag: 3, channels: 2, sampleRateHz: 16000, bits: 32, extensible: { subFormat: 3 } }),
+      { id: 'data', body: encode('f32', noise(2 * 800, 9)) },
+    ]),
     800,
     'WAVE_FORMAT_EXTENSIBLE, float subformat',
   );
   const g711 = Uint8Array.from(noise(1600, 10), (v) => Math.floor((v + 1) * 127.5) & 0xff);
-  good('alaw-8k.wav', riff([fmtChunk({ formatTag: 6, channels: 1, sampleRateHz: 8000, bits: 8 }), { id: 'data', body: g711 }]), 3200, 'G.711 A-law');
-  good('mulaw-8k.wav', riff([fmtChunk({ formatTag: 7, channels: 1, sampleRateHz: 8000, bits: 8 }), { id: 'data', body: g711 }]), 3200, 'G.711 mu-law');
+  good(
+    'alaw-8k.wav',
+    riff([fmtChunk({ formatTag: 6, channels: 1, sampleRateHz: 8000, bits: 8 }), { id: 'data', body: g711 }]),
+    3200,
+    'G.711 A-law',
+  );
+  good(
+    'mulaw-8k.wav',
+    riff([fmtChunk({ formatTag: 7, channels: 1, sampleRateHz: 8000, bits: 8 }), { id: 'data', body: g711 }]),
+    3200,
+    'G.711 mu-law',
+  );
   good(
     'rf64.wav',
     riff(
@@ -97,42 +99,105 @@ export function corpus(): Array<CorpusEntry & { bytes: Uint8Array }> {
     800,
     'RF64 with a ds64 chunk',
   );
-  good('data-longer-than-file.wav', riff([pcm16(), { id: 'data', body: vals, declared: 1_000_000 }]), 800, 'data declares more bytes than the file has: read to the end');
-  good('data-4gb-declared.wav', riff([pcm16(), { id: 'data', body: vals, declared: 0xfffffffe }]), 800, 'data declares ~4 GB: read to the end, allocate nothing big');
-  good('data-size-unknown.wav', riff([pcm16(), { id: 'data', body: vals, declared: 0xffffffff }]), 800, 'data size 0xFFFFFFFF: to end of file');
-  good('truncated-partial-frame.wav', riff([pcm16({ channels: 2 }), { id: 'data', body: vals.subarray(0, vals.length - 3), declared: vals.length }]), 399, 'cut mid-frame: the partial frame is dropped');
+  good(
+    'data-longer-than-file.wav',
+    riff([pcm16(), { id: 'data', body: vals, declared: 1_000_000 }]),
+    800,
+    'data declares more bytes than the file has: read to the end',
+  );
+  good(
+    'data-4gb-declared.wav',
+    riff([pcm16(), { id: 'data', body: vals, declared: 0xfffffffe }]),
+    800,
+    'data declares ~4 GB: read to the end, allocate nothing big',
+  );
+  good(
+    'data-size-unknown.wav',
+    riff([pcm16(), { id: 'data', body: vals, declared: 0xffffffff }]),
+    800,
+    'data size 0xFFFFFFFF: to end of file',
+  );
+  good(
+    'truncated-partial-frame.wav',
+    riff([pcm16({ channels: 2 }), { id: 'data', body: vals.subarray(0, vals.length - 3), declared: vals.length }]),
+    399,
+    'cut mid-frame: the partial frame is dropped',
+  );
   good(
     'odd-chunks-and-pads.wav',
-    riff([{ id: 'LIST', body: ascii('INFOISFT\x05\x00\x00\x00abcd\x00') }, { id: 'bext', body: new Uint8Array(3) }, pcm16(), { id: 'fact', body: u32le(800) }, data]),
+    riff([
+      { id: 'LIST', body: ascii('INFOISFT\x05\x00\x00\x00abcd\x00') },
+      { id: 'bext', body: new Uint8Array(3) },
+      pcm16(),
+      { id: 'fact', body: u32le(800) },
+      data,
+    ]),
     800,
     'LIST/bext/fact chunks, odd sizes with pad bytes',
   );
-  good('odd-chunk-no-pad.wav', riff([{ id: 'bext', body: new Uint8Array(3), noPad: true }, pcm16(), data]), 800, 'odd chunk written without its pad byte');
+  good(
+    'odd-chunk-no-pad.wav',
+    riff([{ id: 'bext', body: new Uint8Array(3), noPad: true }, pcm16(), data]),
+    800,
+    'odd chunk written without its pad byte',
+  );
   good('data-before-fmt.wav', riff([data, pcm16()]), 800, "'data' chunk before 'fmt '");
   good('three-samples.wav', pcmWav('s16', 1, 16000, [0.1, -0.2, 0.3]), 3, 'a 3-sample file');
   good('empty-data.wav', riff([pcm16(), { id: 'data', body: new Uint8Array(0) }]), 0, 'valid header, no samples');
-  good('nan-inf-float.wav', pcmWav('f32', 1, 16000, [0.5, NaN, Infinity, -0.25, -Infinity, 0.125]), 6, 'NaN/Inf samples become 0 (counted in info.nonFiniteSamples)');
+  good(
+    'nan-inf-float.wav',
+    pcmWav('f32', 1, 16000, [0.5, NaN, Infinity, -0.25, -Infinity, 0.125]),
+    6,
+    'NaN/Inf samples become 0 (counted in info.nonFiniteSamples)',
+  );
   good('silence-48k.wav', pcmWav('s16', 2, 48000, new Float64Array(2 * 4800)), 1600, 'digital silence');
   good('dc-16k.wav', pcmWav('s16', 1, 16000, new Float64Array(1600).fill(0.3)), 1600, 'a constant (DC) signal');
-  good('clipped-16k.wav', pcmWav('s16', 1, 16000, Array.from({ length: 1600 }, (_, i) => 3 * Math.sin(i / 5))), 1600, 'a hard-clipped sine');
+  good(
+    'clipped-16k.wav',
+    pcmWav(
+      's16',
+      1,
+      16000,
+      Array.from({ length: 1600 }, (_, i) => 3 * Math.sin(i / 5)),
+    ),
+    1600,
+    'a hard-clipped sine',
+  );
   good('white-noise-16k.wav', pcmWav('s16', 1, 16000, noise(1600, 11)), 1600, 'white noise');
 
   bad('empty.wav', new Uint8Array(0), 'EMPTY_FILE', '0 bytes');
   bad('text.wav', ascii('This is a text file, not audio.\n'), 'NOT_A_WAV', 'text file named .wav');
-  bad('riff-garbage.wav', concat([ascii('RIFF'), u32le(100), ascii('JUNKJUNKJUNK'), new Uint8Array(40)]), 'NOT_A_WAV', 'garbage after RIFF');
+  bad(
+    'riff-garbage.wav',
+    concat([ascii('RIFF'), u32le(100), ascii('JUNKJUNKJUNK'), new Uint8Array(40)]),
+    'NOT_A_WAV',
+    'garbage after RIFF',
+  );
   bad('no-fmt.wav', riff([{ id: 'LIST', body: new Uint8Array(8) }, data]), 'NOT_A_WAV', "no 'fmt ' chunk");
   bad('truncated-header.wav', ascii('RIFF\x24\x00'), 'TRUNCATED_HEADER', 'file ends inside the RIFF header');
   bad('truncated-fmt.wav', riff([pcm16(), data]).subarray(0, 30), 'TRUNCATED_HEADER', "file ends inside the 'fmt ' chunk");
   bad('short-fmt.wav', riff([{ id: 'fmt ', body: pcm16().body.subarray(0, 12) }, data]), 'TRUNCATED_HEADER', "'fmt ' chunk of 12 bytes");
   bad('missing-data.wav', riff([pcm16(), { id: 'LIST', body: new Uint8Array(30) }]), 'MISSING_DATA_CHUNK', "no 'data' chunk");
-  bad('vendor-guid.wav', riff([pcm16({ extensible: { subFormat: 1, vendorGuid: true } }), data]), 'FFMPEG_FAILED', 'extensible with an unknown subformat GUID', 'UNSUPPORTED_CODEC');
+  bad(
+    'vendor-guid.wav',
+    riff([pcm16({ extensible: { subFormat: 1, vendorGuid: true } }), data]),
+    'FFMPEG_FAILED',
+    'extensible with an unknown subformat GUID',
+    'UNSUPPORTED_CODEC',
+  );
   bad('4-bit-pcm.wav', riff([pcm16({ bits: 4 }), data]), 'UNSUPPORTED_BIT_DEPTH', '4-bit integer PCM');
   bad('64-bit-int.wav', riff([pcm16({ bits: 64 }), data]), 'UNSUPPORTED_BIT_DEPTH', '64-bit integer PCM');
   bad('16-bit-float.wav', riff([pcm16({ formatTag: 3, bits: 16 }), data]), 'UNSUPPORTED_BIT_DEPTH', '16-bit float');
   bad('zero-channels.wav', riff([pcm16({ channels: 0, blockAlign: 2 }), data]), 'BAD_CHANNEL_COUNT', '0 channels');
   bad('zero-rate.wav', riff([pcm16({ sampleRateHz: 0 }), data]), 'BAD_SAMPLE_RATE', 'sample rate 0');
   bad('absurd-rate.wav', riff([pcm16({ sampleRateHz: 4_000_000 }), data]), 'BAD_SAMPLE_RATE', 'sample rate 4 MHz');
-  bad('damaged.mp3', concat([ascii('ID3\x03\x00\x00\x00\x00\x00\x00'), new Uint8Array(64).fill(0xaa)]), 'FFMPEG_FAILED', 'an mp3 with no decodable frame', 'FFMPEG_MISSING');
+  bad(
+    'damaged.mp3',
+    concat([ascii('ID3\x03\x00\x00\x00\x00\x00\x00'), new Uint8Array(64).fill(0xaa)]),
+    'FFMPEG_FAILED',
+    'an mp3 with no decodable frame',
+    'FFMPEG_MISSING',
+  );
   return e;
 }
 

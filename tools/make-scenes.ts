@@ -57,7 +57,12 @@ for (let c = 0; c < args.count; c++) {
   const scene = buildScene(voices, { seconds: args.seconds, seed: args.seed * 1000 + c });
   writeFileSync(path.join(args.out, `${uri}.wav`), wavFloat32Bytes(scene.samples));
   writeFileSync(path.join(args.out, `${uri}.rttm`), formatRttm(uri, scene.turns));
-  truth[uri] = { durationSec: scene.durationSec, speakers: scene.speakers, ...measureFilm(scene.speakers, scene.turns), turns: scene.turns };
+  truth[uri] = {
+    durationSec: scene.durationSec,
+    speakers: scene.speakers,
+    ...measureFilm(scene.speakers, scene.turns),
+    turns: scene.turns,
+  };
 }
 writeFileSync(path.join(args.out, 'truth.json'), JSON.stringify(truth, null, 1) + '\n');
 process.stdout.write(`wrote ${args.count} scenes of ${args.seconds} s to ${args.out}\n`);

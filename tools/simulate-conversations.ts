@@ -59,7 +59,17 @@ interface Args {
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { set: 'test', count: 40, out: 'bench/results/sim-test', seed: 1, minSpeakers: 1, maxSpeakers: 5, shortShare: 0, beds: 'musan', style: 'short' };
+  const a: Args = {
+    set: 'test',
+    count: 40,
+    out: 'bench/results/sim-test',
+    seed: 1,
+    minSpeakers: 1,
+    maxSpeakers: 5,
+    shortShare: 0,
+    beds: 'musan',
+    style: 'short',
+  };
   let outGiven = false;
   let bedsGiven = false;
   for (let i = 0; i < argv.length; i++) {
@@ -90,7 +100,6 @@ function parseArgs(argv: string[]): Args {
   if (!(a.shortShare >= 0 && a.shortShare <= 1)) throw new Error(`--short-share must be a share in 0..1, received ${a.shortShare}`);
   return a;
 }
-
 
 /** The quietest frame within `radius` frames of `target` (the first and last frames excluded). */
 function quietestFrameNear(e: Float64Array, target: number, radius: number): number {
@@ -179,7 +188,9 @@ async function main(): Promise<void> {
     const turns: Array<{ spk: string; sex: 'M' | 'F'; audio: Float32Array; silent: boolean }> = [];
     let last = '';
     while (queues.some((q) => q.pieces.length > 0)) {
-      const avail = queues.filter((q) => q.pieces.length > 0 && (q.r.speaker !== last || queues.filter((z) => z.pieces.length).length === 1));
+      const avail = queues.filter(
+        (q) => q.pieces.length > 0 && (q.r.speaker !== last || queues.filter((z) => z.pieces.length).length === 1),
+      );
       const q = avail[Math.floor(rand() * avail.length)];
       const audio = q.pieces.shift()!;
       turns.push({ spk: q.r.speaker, sex: q.r.sex, audio, silent: isSilentPiece(audio, readerLevelDb.get(q.r.file)!) });
@@ -205,7 +216,7 @@ async function main(): Promise<void> {
     // Per-speaker activity, unioned so a speaker's own turns never double count.
     const perSpk = new Map<string, Array<[number, number]>>();
     turns.forEach((turn, i) => {
-      const gain = 0.1 / Math.max(rms(turn.audio), 1e-4) * (0.6 + rand() * 0.8);
+      const gain = (0.1 / Math.max(rms(turn.audio), 1e-4)) * (0.6 + rand() * 0.8);
       const acts = perSpk.get(turn.spk) ?? [];
       perSpk.set(turn.spk, acts);
       sexBy[`S${turn.spk}`] = turn.sex;
@@ -261,6 +272,5 @@ async function main(): Promise<void> {
   writeFileSync(path.join(args.out, 'truth.json'), JSON.stringify(truth, null, 1) + '\n');
   process.stdout.write(`wrote ${args.count} conversations (${args.set} readers: ${usable.length}) to ${args.out}\n`);
 }
-
 
 await main();

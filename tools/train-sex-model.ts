@@ -17,7 +17,14 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { SEX_MODEL_FORMAT, type SexChunkModelFile } from '../src/sex/model.js';
-import { AUGMENT_COPIES, chunkFeatures, collectSexSpeakers, EVAL_CONDITIONS, type ChunkFeatures, type SexCondition } from './lib/sex-chunks.js';
+import {
+  AUGMENT_COPIES,
+  chunkFeatures,
+  collectSexSpeakers,
+  EVAL_CONDITIONS,
+  type ChunkFeatures,
+  type SexCondition,
+} from './lib/sex-chunks.js';
 import { accuracyByCondition, crossValidateSex, fitCalibration, TRAIN_CONDITIONS, trainSexRegression } from './lib/sex-cv.js';
 import { SEX_MODEL_BLOCKS, SEX_MODEL_L2 } from './lib/sex-hparams.js';
 import { recordTrainedModel } from './lib/manifest.js';
@@ -36,8 +43,17 @@ function record(): void {
       ],
       features: "per chunk: voice-encoder.onnx's hidden_mean and the CAM++ (campplus.onnx) embedding L2-normalised",
     },
-    inputs: [{ name: 'row', type: 'float32', shape: ['chunks', 'dim'], note: 'SexModel.features() of each chunk: the blocks listed in the file, concatenated' }],
-    outputs: [{ name: 'decision', note: "SexModel.decide(): sex and a calibrated confidence from a speaker's rows weighted by chunk seconds" }],
+    inputs: [
+      {
+        name: 'row',
+        type: 'float32',
+        shape: ['chunks', 'dim'],
+        note: 'SexModel.features() of each chunk: the blocks listed in the file, concatenated',
+      },
+    ],
+    outputs: [
+      { name: 'decision', note: "SexModel.decide(): sex and a calibrated confidence from a speaker's rows weighted by chunk seconds" },
+    ],
     sampleRateHz: 16000,
   });
 }
@@ -49,12 +65,15 @@ if (process.argv.includes('--manifest-only')) {
 
 const speakers = await collectSexSpeakers();
 const table = new Map<SexCondition, ChunkFeatures>();
-for (const c of [...EVAL_CONDITIONS, ...AUGMENT_COPIES]) table.set(c, await chunkFeatures(speakers, c, (d, t) => process.stderr.write(`features ${c}: ${d}/${t}\r`)));
+for (const c of [...EVAL_CONDITIONS, ...AUGMENT_COPIES])
+  table.set(c, await chunkFeatures(speakers, c, (d, t) => process.stderr.write(`features ${c}: ${d}/${t}\r`)));
 
 const cv = crossValidateSex(speakers, table, SEX_MODEL_BLOCKS, SEX_MODEL_L2);
 const calibration = fitCalibration(speakers, cv);
 const acc = accuracyByCondition(speakers, cv);
-const trainSpeakers = speakers.filter((s) => (s.source === 'librispeech' && readerSplit(s.id.replace('libri-', '')) === 'train') || s.source === 'ami');
+const trainSpeakers = speakers.filter(
+  (s) => (s.source === 'librispeech' && readerSplit(s.id.replace('libri-', '')) === 'train') || s.source === 'ami',
+);
 const model = trainSexRegression(trainSpeakers, table, SEX_MODEL_BLOCKS, SEX_MODEL_L2);
 const r7 = (x: number) => Number(x.toPrecision(7));
 const file: SexChunkModelFile = {

@@ -110,7 +110,11 @@ export function buildScene(voices: readonly SceneVoice[], opts: SceneOptions): S
         if (start + audio.length < prevEnd + 0.3 * SR) start = pause;
         // A reply never starts before the middle of the turn it answers, nor while the turn before that goes on.
         const before = placed.length - 2 >= first ? placed[placed.length - 2] : undefined;
-        start = Math.max(start, prev.start + Math.ceil(prev.audio.length / 2), before ? before.start + before.audio.length + Math.round(0.1 * SR) : 0);
+        start = Math.max(
+          start,
+          prev.start + Math.ceil(prev.audio.length / 2),
+          before ? before.start + before.audio.length + Math.round(0.1 * SR) : 0,
+        );
       }
       if (start + audio.length > total - SR) break;
       placed.push({ v: cast[cur], audio, start, reply: k > 0 });
@@ -138,7 +142,10 @@ export function buildScene(voices: readonly SceneVoice[], opts: SceneOptions): S
     samples,
     durationSec: total / SR,
     speakers: voices.filter((v) => used.has(v.id)).map((v) => ({ id: v.id, sex: v.sex })),
-    turns: turns.map((x, i) => ({ ...x, i })).sort((a, b) => a.startSec - b.startSec || a.i - b.i).map(({ i: _i, ...x }) => x),
+    turns: turns
+      .map((x, i) => ({ ...x, i }))
+      .sort((a, b) => a.startSec - b.startSec || a.i - b.i)
+      .map(({ i: _i, ...x }) => x),
     expected: expectedOf(placed.map((p, i) => ({ ...turns[i], sex: p.v.sex, reply: p.reply }))),
   };
 }

@@ -80,7 +80,9 @@ export function scoreFile(
   let refSpeakers = new Set(ref.map((t) => t.speaker)).size;
   if (truth) {
     countsTruth = minSpeechSec >= 2 ? truth.counts_min2s : truth.counts_min1s;
-    const counted = Object.entries(truth.speech_by_speaker).filter(([, s]) => s >= minSpeechSec).map(([k]) => k);
+    const counted = Object.entries(truth.speech_by_speaker)
+      .filter(([, s]) => s >= minSpeechSec)
+      .map(([k]) => k);
     refSpeakers = counted.length;
     for (const spk of counted) {
       sexTotal++;
@@ -147,8 +149,14 @@ export function summarise(scores: readonly FileScore[]): Summary {
     confusionSec: sum((s) => s.derCollar025.confusionSec),
     sexAccuracy: sum((s) => s.sexRight) / Math.max(1, sexTotal),
     sexSpeakers: sexTotal,
-    countsExactInterval: wilsonInterval(sum((s) => (s.countsExact ? 1 : 0)), scores.length),
-    sexAccuracyInterval: wilsonInterval(sum((s) => s.sexRight), sexTotal),
+    countsExactInterval: wilsonInterval(
+      sum((s) => (s.countsExact ? 1 : 0)),
+      scores.length,
+    ),
+    sexAccuracyInterval: wilsonInterval(
+      sum((s) => s.sexRight),
+      sexTotal,
+    ),
     speakersInErrors: speakersInErrors(scores),
   };
 }
@@ -169,5 +177,7 @@ function speakersInErrors(scores: readonly FileScore[]): Summary['speakersInErro
     if (s.countsExact) continue;
     for (const spk of new Set([...s.lostSpeakers, ...s.wrongSexSpeakers])) files.set(spk, (files.get(spk) ?? 0) + 1);
   }
-  return [...files.entries()].map(([speaker, n]) => ({ speaker, files: n })).sort((a, b) => b.files - a.files || a.speaker.localeCompare(b.speaker));
+  return [...files.entries()]
+    .map(([speaker, n]) => ({ speaker, files: n }))
+    .sort((a, b) => b.files - a.files || a.speaker.localeCompare(b.speaker));
 }

@@ -16,8 +16,26 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_SEX_CHUNK_MODEL_URL, SEX_BLOCK_DIMS, type SexChunkModelFile, type SexFeatureBlock } from '../../src/sex/model.js';
-import { AUGMENT_COPIES, chunkFeatures, collectSexSpeakers, CONDITION_LABELS, EVAL_CONDITIONS, musicBeds, SEX_FOLDS, type ChunkFeatures, type EvalCondition, type SexCondition } from '../../tools/lib/sex-chunks.js';
-import { accuracyByCondition, calibrationReport, crossValidateSex, fitCalibration, TRAIN_CONDITIONS, TRAIN_CONDITIONS_WITH_BEDS } from '../../tools/lib/sex-cv.js';
+import {
+  AUGMENT_COPIES,
+  chunkFeatures,
+  collectSexSpeakers,
+  CONDITION_LABELS,
+  EVAL_CONDITIONS,
+  musicBeds,
+  SEX_FOLDS,
+  type ChunkFeatures,
+  type EvalCondition,
+  type SexCondition,
+} from '../../tools/lib/sex-chunks.js';
+import {
+  accuracyByCondition,
+  calibrationReport,
+  crossValidateSex,
+  fitCalibration,
+  TRAIN_CONDITIONS,
+  TRAIN_CONDITIONS_WITH_BEDS,
+} from '../../tools/lib/sex-cv.js';
 
 function shippedDefaults(): { blocks: SexFeatureBlock[]; l2: number } {
   try {
@@ -32,7 +50,9 @@ export async function runSexConditions(argv: readonly string[]): Promise<void> {
   const flag = (name: string) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : undefined);
   const shipped = shippedDefaults();
   const blocks = (flag('--features')?.split(',') ?? shipped.blocks) as SexFeatureBlock[];
-  for (const b of blocks) if (!(b in SEX_BLOCK_DIMS)) throw new Error(`--features: expected blocks among ${Object.keys(SEX_BLOCK_DIMS).join(', ')}, received ${b}`);
+  for (const b of blocks)
+    if (!(b in SEX_BLOCK_DIMS))
+      throw new Error(`--features: expected blocks among ${Object.keys(SEX_BLOCK_DIMS).join(', ')}, received ${b}`);
   const l2 = Number(flag('--l2') ?? shipped.l2);
   const jsonOut = flag('--json');
   const withBeds = argv.includes('--train-beds');
@@ -59,13 +79,21 @@ export async function runSexConditions(argv: readonly string[]): Promise<void> {
   };
   const line = (label: string, acc: ReturnType<typeof accuracyByCondition>) =>
     `${label.padEnd(34)}` + EVAL_CONDITIONS.map((c) => `${(100 * acc[c].accuracy).toFixed(1).padStart(8)}`).join('') + '\n';
-  const short: Record<EvalCondition, string> = { clean: 'clean', music10: 'mus10', music0: 'mus0', reverb: 'room', reverb_music: 'room+mus', telephone: 'tel' };
+  const short: Record<EvalCondition, string> = {
+    clean: 'clean',
+    music10: 'mus10',
+    music0: 'mus0',
+    reverb: 'room',
+    reverb_music: 'room+mus',
+    telephone: 'tel',
+  };
   const header = `${'features (l2)'.padEnd(34)}` + EVAL_CONDITIONS.map((c) => short[c].padStart(8)).join('') + '\n';
 
   if (argv.includes('--compare')) {
     process.stdout.write(`\ncomparison (accuracy %, same folds):\n${header}`);
     const sets: SexFeatureBlock[][] = [['hidden_mean'], ['campplus'], ['hidden_mean', 'campplus']];
-    for (const bl of sets) for (const penalty of [10, 100, 1000]) process.stdout.write(line(`${bl.join('+')} (${penalty})`, run(bl, penalty).acc));
+    for (const bl of sets)
+      for (const penalty of [10, 100, 1000]) process.stdout.write(line(`${bl.join('+')} (${penalty})`, run(bl, penalty).acc));
     for (const penalty of [10, 100]) process.stdout.write(line(`${blocks.join('+')} (${penalty}) +beds`, run(blocks, penalty, true).acc));
   }
 
@@ -74,7 +102,9 @@ export async function runSexConditions(argv: readonly string[]): Promise<void> {
   process.stdout.write(`${'condition'.padEnd(34)}${'accuracy'.padStart(9)}${'speakers'.padStart(10)}  wrong\n`);
   for (const c of EVAL_CONDITIONS) {
     const a = r.acc[c];
-    process.stdout.write(`${CONDITION_LABELS[c].padEnd(34)}${(100 * a.accuracy).toFixed(2).padStart(8)}%${String(a.speakers).padStart(10)}  ${a.wrong.join(' ')}\n`);
+    process.stdout.write(
+      `${CONDITION_LABELS[c].padEnd(34)}${(100 * a.accuracy).toFixed(2).padStart(8)}%${String(a.speakers).padStart(10)}  ${a.wrong.join(' ')}\n`,
+    );
   }
   process.stdout.write(
     `targets: >= 99 % clean, >= 98 % in every condition\n` +

@@ -17,7 +17,7 @@ function alawToLinear(a: number): number {
   a ^= 0x55;
   const seg = (a & 0x70) >> 4;
   let t = (a & 0x0f) << 4;
-  t = seg === 0 ? t + 8 : ((t + 0x108) << (seg - 1));
+  t = seg === 0 ? t + 8 : (t + 0x108) << (seg - 1);
   return (a & 0x80 ? t : -t) / 32768;
 }
 

@@ -36,15 +36,32 @@ export function ffmpegInput(file: string): string {
 }
 
 function lastLine(stderr: string): string {
-  const lines = stderr.split(/\r?\n/).map((l) => l.trim()).filter((l) => l.length > 0);
+  const lines = stderr
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l.length > 0);
   return lines.length > 0 ? lines[lines.length - 1] : '(nothing)';
 }
 
 function channelsFromLayout(layout: string): number {
   const l = layout.trim().replace(/\(.*\)$/, '');
   const named: Record<string, number> = {
-    mono: 1, stereo: 2, '2.1': 3, '3.0': 3, quad: 4, '4.0': 4, '4.1': 5, '5.0': 5, '5.1': 6, '6.0': 6, '6.1': 7,
-    '7.0': 7, '7.1': 8, hexagonal: 6, octagonal: 8, downmix: 2,
+    mono: 1,
+    stereo: 2,
+    '2.1': 3,
+    '3.0': 3,
+    quad: 4,
+    '4.0': 4,
+    '4.1': 5,
+    '5.0': 5,
+    '5.1': 6,
+    '6.0': 6,
+    '6.1': 7,
+    '7.0': 7,
+    '7.1': 8,
+    hexagonal: 6,
+    octagonal: 8,
+    downmix: 2,
   };
   if (l in named) return named[l];
   const m = /^(\d+) channels/.exec(l);

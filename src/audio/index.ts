@@ -46,15 +46,15 @@ async function openChecked(file: string): Promise<{ fh: FileHandle; size: number
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') {
-      throw new AudioInputError('FILE_NOT_FOUND', file, 'does not exist (expected a path to an audio file).', 'Check the path and its spelling.', e);
+      throw new AudioInputError(
+        'FILE_NOT_FOUND',
+        file,
+        'does not exist (expected a path to an audio file).',
+        'Check the path and its spelling.',
+        e,
+      );
     }
-    throw new AudioInputError(
-      'FILE_UNREADABLE',
-      file,
-      `cannot be accessed (${errnoText(e)}).`,
-      'Check the path and its permissions.',
-      e,
-    );
+    throw new AudioInputError('FILE_UNREADABLE', file, `cannot be accessed (${errnoText(e)}).`, 'Check the path and its permissions.', e);
   }
   if (st.isDirectory()) {
     throw new AudioInputError('IS_A_DIRECTORY', file, 'is a directory (expected an audio file).', 'Pass the path of a file inside it.');
@@ -68,7 +68,12 @@ async function openChecked(file: string): Promise<{ fh: FileHandle; size: number
     );
   }
   if (st.size === 0) {
-    throw new AudioInputError('EMPTY_FILE', file, 'is empty (expected audio data, received 0 bytes).', 'The file was not written; re-export or re-copy it.');
+    throw new AudioInputError(
+      'EMPTY_FILE',
+      file,
+      'is empty (expected audio data, received 0 bytes).',
+      'The file was not written; re-export or re-copy it.',
+    );
   }
   try {
     return { fh: await open(file, 'r'), size: st.size };
@@ -78,7 +83,9 @@ async function openChecked(file: string): Promise<{ fh: FileHandle; size: number
       'FILE_UNREADABLE',
       file,
       `cannot be opened for reading (${code ?? 'error'}: ${(e as Error).message}).`,
-      code === 'EACCES' || code === 'EPERM' ? 'Grant read permission (e.g. `chmod +r`) or run as a user who can read it.' : 'Check the file and retry.',
+      code === 'EACCES' || code === 'EPERM'
+        ? 'Grant read permission (e.g. `chmod +r`) or run as a user who can read it.'
+        : 'Check the file and retry.',
       e,
     );
   }
@@ -193,7 +200,9 @@ function onceGuard(file: string): () => void {
   let used = false;
   return () => {
     if (used) {
-      throw new CountSpeakersError('INTERNAL', `${file}: blocks() of an AudioStream can be iterated only once; open the file again.`, { file });
+      throw new CountSpeakersError('INTERNAL', `${file}: blocks() of an AudioStream can be iterated only once; open the file again.`, {
+        file,
+      });
     }
     used = true;
   };
@@ -325,4 +334,3 @@ export async function readAudio(file: string, options?: Partial<AudioConfig>): P
   }
   return { info: stream.info, samples: n === samples.length ? samples : samples.slice(0, n), sampleRateHz: ENGINE_SAMPLE_RATE_HZ };
 }
-

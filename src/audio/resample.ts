@@ -52,7 +52,11 @@ function besselI0(x: number): number {
   return (
     (Math.exp(ax) / Math.sqrt(ax)) *
     (0.39894228 +
-      t * (0.01328592 + t * (0.00225319 + t * (-0.00157565 + t * (0.00916281 + t * (-0.02057706 + t * (0.02635537 + t * (-0.01647633 + t * 0.00392377))))))))
+      t *
+        (0.01328592 +
+          t *
+            (0.00225319 +
+              t * (-0.00157565 + t * (0.00916281 + t * (-0.02057706 + t * (0.02635537 + t * (-0.01647633 + t * 0.00392377))))))))
   );
 }
 
@@ -145,7 +149,8 @@ export class StreamingResampler {
     this.stepNum = this.exact ? srcRateHz / g : 0;
 
     const key = `${srcRateHz}/${dstRateHz}/${a}/${design.transitionFraction}`;
-    this.table = TABLE_CACHE.get(key) ?? buildTable(this.exact ? this.phases : this.phases + 1, this.phases, this.taps, this.half, fc, beta);
+    this.table =
+      TABLE_CACHE.get(key) ?? buildTable(this.exact ? this.phases : this.phases + 1, this.phases, this.taps, this.half, fc, beta);
     // Re-insert as most recent; files of one batch usually share a rate, so a few entries suffice.
     TABLE_CACHE.delete(key);
     TABLE_CACHE.set(key, this.table);

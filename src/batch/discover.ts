@@ -9,8 +9,35 @@ import { CountSpeakersError } from '../errors/index.js';
 
 /** Audio and video containers tried by default (video goes through ffmpeg). `.ts` is left out: in a source tree it is TypeScript. */
 export const DEFAULT_MEDIA_EXTENSIONS: readonly string[] = Object.freeze([
-  'wav', 'wave', 'rf64', 'flac', 'mp3', 'm4a', 'aac', 'ogg', 'oga', 'opus', 'wma', 'aif', 'aiff', 'amr', 'caf',
-  'mp4', 'm4v', 'mkv', 'mka', 'mov', 'avi', 'webm', 'mpg', 'mpeg', 'mts', 'm2ts', 'wmv', 'flv', '3gp',
+  'wav',
+  'wave',
+  'rf64',
+  'flac',
+  'mp3',
+  'm4a',
+  'aac',
+  'ogg',
+  'oga',
+  'opus',
+  'wma',
+  'aif',
+  'aiff',
+  'amr',
+  'caf',
+  'mp4',
+  'm4v',
+  'mkv',
+  'mka',
+  'mov',
+  'avi',
+  'webm',
+  'mpg',
+  'mpeg',
+  'mts',
+  'm2ts',
+  'wmv',
+  'flv',
+  '3gp',
 ]);
 
 export interface BatchInput {
@@ -43,7 +70,10 @@ export function parseExtensions(text: string): string[] {
     .map((e) => e.trim().replace(/^\./, '').toLowerCase())
     .filter((e) => e.length > 0);
   if (exts.length === 0) {
-    throw new CountSpeakersError('INVALID_CONFIG', `Invalid option \`ext\`: expected a comma-separated list of extensions such as "wav,mp4", received ${JSON.stringify(text)}. Pass at least one extension.`);
+    throw new CountSpeakersError(
+      'INVALID_CONFIG',
+      `Invalid option \`ext\`: expected a comma-separated list of extensions such as "wav,mp4", received ${JSON.stringify(text)}. Pass at least one extension.`,
+    );
   }
   return [...new Set(exts)];
 }
@@ -87,7 +117,11 @@ export async function discoverInputs(input: string, options: DiscoveryOptions): 
   try {
     text = await readFile(input, 'utf8');
   } catch (e) {
-    throw new CountSpeakersError('FILE_UNREADABLE', `${input}: the list of files cannot be read (${(e as Error).message}). Check its permissions.`, { file: input, cause: e });
+    throw new CountSpeakersError(
+      'FILE_UNREADABLE',
+      `${input}: the list of files cannot be read (${(e as Error).message}). Check its permissions.`,
+      { file: input, cause: e },
+    );
   }
   if (text.includes('\0')) {
     throw new CountSpeakersError(

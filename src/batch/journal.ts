@@ -5,7 +5,18 @@
  * file once started). A line torn by a crash of the machine or a full disk is repaired on
  * open: the bytes after the last newline are truncated away and the file is processed again.
  */
-import { closeSync, createReadStream, fdatasyncSync, fstatSync, ftruncateSync, openSync, readSync, renameSync, writeFileSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  createReadStream,
+  fdatasyncSync,
+  fstatSync,
+  ftruncateSync,
+  openSync,
+  readSync,
+  renameSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { CountSpeakersError } from '../errors/index.js';

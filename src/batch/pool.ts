@@ -40,7 +40,6 @@ export function maxJobs(cores = availableParallelism(), memoryBytes = totalmem()
 
 export type FileReply = Extract<WorkerReply, { type: 'done' | 'failed' | 'fatal' }>;
 
-
 export class BatchPool {
   readonly jobs: number;
   readonly threads: number;

@@ -37,7 +37,11 @@ export function parseShard(text: string): Shard {
   const index = Number(m[1]);
   const count = Number(m[2]);
   if (count < 1 || count > 1_000_000 || index >= count) {
-    throw new ConfigError('shard', `i/n with n >= 1 and 0 <= i < n (shards are numbered from 0, e.g. 0/${Math.max(1, count)} .. ${Math.max(0, count - 1)}/${Math.max(1, count)})`, text);
+    throw new ConfigError(
+      'shard',
+      `i/n with n >= 1 and 0 <= i < n (shards are numbered from 0, e.g. 0/${Math.max(1, count)} .. ${Math.max(0, count - 1)}/${Math.max(1, count)})`,
+      text,
+    );
   }
   return { index, count };
 }

@@ -19,7 +19,11 @@ function isFilmRecord(r: JournalRecord): r is JournalRecord & FilmRecord {
  * Write the missing reports of the inputs that have a result (so resumed and retried runs end
  * complete); returns how many were written.
  */
-export async function writeMissingReports(reportDir: string, inputs: readonly BatchInput[], resultOf: (file: string) => JournalRecord | undefined): Promise<number> {
+export async function writeMissingReports(
+  reportDir: string,
+  inputs: readonly BatchInput[],
+  resultOf: (file: string) => JournalRecord | undefined,
+): Promise<number> {
   let n = 0;
   const version = packageVersion();
   for (const input of inputs) {

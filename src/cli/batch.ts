@@ -105,9 +105,12 @@ export function parseBatchArgs(argv: string[]): BatchArgs | 'help' {
     help: { type: 'boolean', short: 'h', default: false },
   });
   if (values.help) return 'help';
-  if (positionals.length === 0) throw new UsageError('no input given. Pass a folder or a list file, e.g. `count-speakers batch corpus/ --out results.jsonl`.');
+  if (positionals.length === 0)
+    throw new UsageError('no input given. Pass a folder or a list file, e.g. `count-speakers batch corpus/ --out results.jsonl`.');
   if (positionals.length > 1) {
-    throw new UsageError(`expected one folder or list file, received ${positionals.length} (${positionals.slice(0, 3).join(', ')}${positionals.length > 3 ? ', ...' : ''}). Put the paths in a list file, one per line.`);
+    throw new UsageError(
+      `expected one folder or list file, received ${positionals.length} (${positionals.slice(0, 3).join(', ')}${positionals.length > 3 ? ', ...' : ''}). Put the paths in a list file, one per line.`,
+    );
   }
   if (!values.out) throw new UsageError('--out <results.jsonl> is required: it holds the results and lets an interrupted batch resume.');
   // --threads is the CPU threads the jobs share; each job's engine gets a share (checked as its threads).
@@ -116,7 +119,8 @@ export function parseBatchArgs(argv: string[]): BatchArgs | 'help' {
   let jobs = defaultJobs(cores);
   if (values.jobs !== undefined) {
     jobs = Number(values.jobs);
-    if (values.jobs.trim() === '' || !Number.isInteger(jobs) || jobs < 1) throw new UsageError(`--jobs expects an integer >= 1, received "${values.jobs}".`);
+    if (values.jobs.trim() === '' || !Number.isInteger(jobs) || jobs < 1)
+      throw new UsageError(`--jobs expects an integer >= 1, received "${values.jobs}".`);
   }
   let extensions: readonly string[] = DEFAULT_MEDIA_EXTENSIONS;
   let shard: Shard | undefined;
@@ -158,7 +162,11 @@ function writeRttm(file: string, text: string): void {
   try {
     mkdirSync(path.dirname(file), { recursive: true });
   } catch (e) {
-    throw new CountSpeakersError('OUTPUT_UNWRITABLE', `${path.dirname(file)}: the RTTM folder cannot be created (${(e as Error).message}). Check --rttm-dir.`, { file, cause: e });
+    throw new CountSpeakersError(
+      'OUTPUT_UNWRITABLE',
+      `${path.dirname(file)}: the RTTM folder cannot be created (${(e as Error).message}). Check --rttm-dir.`,
+      { file, cause: e },
+    );
   }
   checkAndWriteOutput(file, RTTM_DIR_OUTPUT, text);
 }
@@ -197,13 +205,25 @@ export function csvOf(records: readonly JournalRecord[]): string {
   const rows = records.map((r) => {
     const speech = r.speechSecBySex as { M?: number; F?: number } | undefined;
     const speakers = Array.isArray(r.speakers) ? r.speakers.length : undefined;
-    return [r.file, r.M, r.F, r.durationSec, speech?.M, speech?.F, speakers, r.elapsedSec, r.error?.code, r.error?.message].map(csvCell).join(',');
+    return [r.file, r.M, r.F, r.durationSec, speech?.M, speech?.F, speakers, r.elapsedSec, r.error?.code, r.error?.message]
+      .map(csvCell)
+      .join(',');
   });
   return [head.join(','), ...rows].join('\n') + '\n';
 }
 
 function isTurnList(v: unknown): v is Turn[] {
-  return Array.isArray(v) && v.every((t) => typeof t === 'object' && t !== null && typeof (t as Turn).startSec === 'number' && typeof (t as Turn).endSec === 'number' && typeof (t as Turn).speaker === 'string');
+  return (
+    Array.isArray(v) &&
+    v.every(
+      (t) =>
+        typeof t === 'object' &&
+        t !== null &&
+        typeof (t as Turn).startSec === 'number' &&
+        typeof (t as Turn).endSec === 'number' &&
+        typeof (t as Turn).speaker === 'string',
+    )
+  );
 }
 
 export async function runBatch(argv: string[], io: CliIo): Promise<number> {
@@ -224,7 +244,9 @@ export async function runBatch(argv: string[], io: CliIo): Promise<number> {
 
   const limit = maxJobs();
   if (a.jobs > limit) {
-    say(`--jobs ${a.jobs} is more than this machine can run at once (${availableParallelism()} cores, ${(totalmem() / 2 ** 30).toFixed(1)} GB of memory; each job is one engine busy on one core): capped to ${limit}.`);
+    say(
+      `--jobs ${a.jobs} is more than this machine can run at once (${availableParallelism()} cores, ${(totalmem() / 2 ** 30).toFixed(1)} GB of memory; each job is one engine busy on one core): capped to ${limit}.`,
+    );
     a.jobs = limit;
   }
   // Outputs are checked before any input is read: a wrong --out or --csv loses nothing.
@@ -233,7 +255,11 @@ export async function runBatch(argv: string[], io: CliIo): Promise<number> {
     checkOutput(a.out, RESULTS_OUTPUT);
     if (a.csv !== undefined) csvTarget = checkOutput(a.csv, CSV_OUTPUT);
     if (a.rttmDir !== undefined && existsSync(a.rttmDir) && !statSync(a.rttmDir).isDirectory()) {
-      throw new CountSpeakersError('OUTPUT_REFUSED', `${a.rttmDir}: --rttm-dir names a file, expected a folder (created when missing). Name a folder.`, { file: a.rttmDir });
+      throw new CountSpeakersError(
+        'OUTPUT_REFUSED',
+        `${a.rttmDir}: --rttm-dir names a file, expected a folder (created when missing). Name a folder.`,
+        { file: a.rttmDir },
+      );
     }
   } catch (e) {
     const f = describeFailure(e);
@@ -251,7 +277,9 @@ export async function runBatch(argv: string[], io: CliIo): Promise<number> {
   const found = inputs.length;
   inputs = inputs.filter((i) => inShard(i.key, a.shard));
   if (found === 0) {
-    say(`no input files found in ${a.input} (extensions: ${a.extensions.join(',')}${a.recursive ? '' : '; add --recursive for sub-folders'}). Nothing was done.`);
+    say(
+      `no input files found in ${a.input} (extensions: ${a.extensions.join(',')}${a.recursive ? '' : '; add --recursive for sub-folders'}). Nothing was done.`,
+    );
     return EXIT.FAILED;
   }
 
@@ -264,7 +292,8 @@ export async function runBatch(argv: string[], io: CliIo): Promise<number> {
     return f.code === 'OUTPUT_REFUSED' ? EXIT.USAGE : EXIT.FAILED;
   }
   const rep = journal.report;
-  if (rep.repairedBytes > 0) say(`repaired ${a.out}: removed a torn last line of ${rep.repairedBytes} bytes (an interrupted write); that file runs again.`);
+  if (rep.repairedBytes > 0)
+    say(`repaired ${a.out}: removed a torn last line of ${rep.repairedBytes} bytes (an interrupted write); that file runs again.`);
   if (rep.badLines > 0) say(`${a.out}: ignored ${rep.badLines} line(s) that are not result records; those files run again.`);
 
   // Files whose RTTM URI is not their name: said in one line at the end, also with --quiet.
@@ -323,7 +352,9 @@ export async function runBatch(argv: string[], io: CliIo): Promise<number> {
           doneWeight += weight(input);
           if (r.type === 'done') {
             // RTTM first: a file is in the journal only once all its outputs exist.
-            const refused = a.rttmDir ? writeRttmOrRefusal(rttmPathOf(a.rttmDir, input), rttmOf(input.file, r.diarization.turns, noteUri)) : undefined;
+            const refused = a.rttmDir
+              ? writeRttmOrRefusal(rttmPathOf(a.rttmDir, input), rttmOf(input.file, r.diarization.turns, noteUri))
+              : undefined;
             if (refused === undefined) {
               journal.append({ ...toJsonRecord(r.diarization), file: input.file, elapsedSec: round3(r.elapsedSec) } as JournalRecord);
               audioSec += r.diarization.durationSec;
@@ -359,7 +390,9 @@ export async function runBatch(argv: string[], io: CliIo): Promise<number> {
     }
     if (csvTarget) writeOutput(csvTarget, csvOf(records));
     if (renamedUris.length > 0) {
-      say(`${renamedUris.length} file name(s) have whitespace, which RTTM fields cannot hold: their RTTM URIs have _ instead (e.g. ${renamedUris[0]}).`);
+      say(
+        `${renamedUris.length} file name(s) have whitespace, which RTTM fields cannot hold: their RTTM URIs have _ instead (e.g. ${renamedUris[0]}).`,
+      );
     }
     bar.clear();
     summarize(io, a, { found, inputs: inputs.length, skipped, processed, failed, audioSec, wallSec: (Date.now() - t0) / 1000, records });

@@ -67,7 +67,12 @@ export function parseCountArgs(argv: string[]): CountArgs | 'help' {
   });
   if (values.help) return 'help';
   if (positionals.length === 0) throw new UsageError('no input file given. Pass one or more audio files, e.g. `count-speakers film.wav`.');
-  const args: CountArgs = { files: positionals, json: values.json ?? false, quiet: values.quiet ?? false, options: diarizeOptionsFrom(values) };
+  const args: CountArgs = {
+    files: positionals,
+    json: values.json ?? false,
+    quiet: values.quiet ?? false,
+    options: diarizeOptionsFrom(values),
+  };
   if (values.rttm !== undefined) args.rttm = values.rttm;
   return args;
 }

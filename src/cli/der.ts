@@ -36,7 +36,6 @@ DER = (missed + false alarm + confusion) / scored reference speaker time. The sp
 the one-to-one mapping with the most overlap over the whole scored regions, computed before
 collars and overlap removal, as md-eval does. Exit code: 0 scored, 2 usage or input error.`;
 
-
 interface DerArgs {
   ref: string;
   hyp: string;
@@ -93,12 +92,20 @@ async function listFiles(p: string, ext: string, role: string): Promise<string[]
   try {
     isDir = (await stat(p)).isDirectory();
   } catch {
-    throw new CountSpeakersError('FILE_NOT_FOUND', `${p}: ${role} not found. Check the path (relative paths start from ${process.cwd()}).`, { file: p });
+    throw new CountSpeakersError(
+      'FILE_NOT_FOUND',
+      `${p}: ${role} not found. Check the path (relative paths start from ${process.cwd()}).`,
+      { file: p },
+    );
   }
   if (!isDir) return [p];
   const names = (await readdir(p)).filter((n) => n.toLowerCase().endsWith(ext)).sort();
   if (names.length === 0) {
-    throw new CountSpeakersError('FILE_NOT_FOUND', `${p}: no *${ext} files in this directory. Pass a ${role} file or a directory holding *${ext} files.`, { file: p });
+    throw new CountSpeakersError(
+      'FILE_NOT_FOUND',
+      `${p}: no *${ext} files in this directory. Pass a ${role} file or a directory holding *${ext} files.`,
+      { file: p },
+    );
   }
   return names.map((n) => path.join(p, n));
 }
@@ -126,7 +133,11 @@ async function loadUem(p: string): Promise<Map<string, Interval[]>> {
     const uem = await readUem(file);
     for (const [uri, regions] of uem.regionsByUri) {
       if (out.has(uri)) {
-        throw new CountSpeakersError('UEM_PARSE', `${file}: recording ${JSON.stringify(uri)} already has regions in another UEM file. Keep each recording in one UEM file.`, { file });
+        throw new CountSpeakersError(
+          'UEM_PARSE',
+          `${file}: recording ${JSON.stringify(uri)} already has regions in another UEM file. Keep each recording in one UEM file.`,
+          { file },
+        );
       }
       out.set(uri, regions);
     }
@@ -195,7 +206,11 @@ export async function runDer(argv: string[], io: CliIo): Promise<number> {
     for (const uri of report.extraHyp) warn(`hypothesis ${JSON.stringify(uri)} has no reference: not scored.`);
     for (const uri of report.notInUem) warn(`reference ${JSON.stringify(uri)} has no region in the UEM: not scored.`);
     if (report.files.length === 0) {
-      throw new CountSpeakersError('RTTM_PARSE', `${args.ref}: no reference recording could be scored. Check that the reference has SPEAKER lines and that the UEM names the same URIs.`, { file: args.ref });
+      throw new CountSpeakersError(
+        'RTTM_PARSE',
+        `${args.ref}: no reference recording could be scored. Check that the reference has SPEAKER lines and that the UEM names the same URIs.`,
+        { file: args.ref },
+      );
     }
     if (args.json) {
       io.stdout(formatDerJson(report) + '\n');

@@ -92,7 +92,8 @@ export async function runReport(argv: string[], io: CliIo, engineFactory: () => 
       return EXIT.OK;
     }
     args = parsed;
-    if (args.files.length !== 1) throw new UsageError(`expected one audio file, received ${args.files.length}. Use \`count-speakers batch --report-dir\` for many.`);
+    if (args.files.length !== 1)
+      throw new UsageError(`expected one audio file, received ${args.files.length}. Use \`count-speakers batch --report-dir\` for many.`);
     if (!html) throw new UsageError('--html <film.html> is required: where to write the report.');
   } catch (e) {
     return usage(e instanceof Error ? e.message : String(e));
@@ -102,11 +103,19 @@ export async function runReport(argv: string[], io: CliIo, engineFactory: () => 
   let engine: Engine | undefined;
   try {
     engine = await engineFactory();
-    const d = await engine.diarize(file, { ...args.options, onProgress: (p) => bar.update(p.fraction, `${path.basename(file)} (${p.stage})`) });
+    const d = await engine.diarize(file, {
+      ...args.options,
+      onProgress: (p) => bar.update(p.fraction, `${path.basename(file)} (${p.stage})`),
+    });
     bar.clear();
     const page = await renderFilmReport(d, { engineVersion: packageVersion() });
     writeOutputFile(html, page);
-    if (args.rttm) writeOutputFile(args.rttm, rttmOf(file, d.turns, (name, uri) => io.stderr(renamedUriNote(name, uri) + '\n')), RTTM_OUTPUT);
+    if (args.rttm)
+      writeOutputFile(
+        args.rttm,
+        rttmOf(file, d.turns, (name, uri) => io.stderr(renamedUriNote(name, uri) + '\n')),
+        RTTM_OUTPUT,
+      );
     if (args.json) io.stdout(JSON.stringify(toJsonRecord(d)) + '\n');
     io.stderr(`${humanLine(d)}; report written to ${html} (${kilobytes(page)})\n`);
     return EXIT.OK;

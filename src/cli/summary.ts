@@ -54,7 +54,8 @@ export async function runSummary(argv: string[], io: CliIo): Promise<number> {
     });
     values = parsed.values;
     inputs = parsed.positionals;
-    if (!values.help && inputs.length === 0) throw new UsageError('no results file given, e.g. `count-speakers summary results.jsonl --html catalogue.html`.');
+    if (!values.help && inputs.length === 0)
+      throw new UsageError('no results file given, e.g. `count-speakers summary results.jsonl --html catalogue.html`.');
   } catch (e) {
     io.stderr(`count-speakers summary: ${e instanceof Error ? e.message : String(e)}\nRun \`count-speakers summary --help\` for usage.\n`);
     return EXIT.USAGE;
@@ -70,7 +71,9 @@ export async function runSummary(argv: string[], io: CliIo): Promise<number> {
     try {
       text = readFileSync(input, 'utf8');
     } catch (e) {
-      say(`${input}: cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}). Give the results file written by \`count-speakers batch --out\`.`);
+      say(
+        `${input}: cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}). Give the results file written by \`count-speakers batch --out\`.`,
+      );
       return EXIT.FAILED;
     }
     let bad = 0;
@@ -96,7 +99,9 @@ export async function runSummary(argv: string[], io: CliIo): Promise<number> {
     const ok = rows.filter((r) => !r.errorCode);
     const both = ok.filter((r) => r.womenTalkToEachOther).length;
     const written = [values.csv, values.html && `${values.html} (${htmlSize})`].filter(Boolean).join(' and ');
-    say(`${rows.length} films (${rows.length - ok.length} failed), two women talk to each other in ${both}${written ? `; wrote ${written}` : ''}.`);
+    say(
+      `${rows.length} films (${rows.length - ok.length} failed), two women talk to each other in ${both}${written ? `; wrote ${written}` : ''}.`,
+    );
     return EXIT.OK;
   } catch (e) {
     const f = describeFailure(e);

@@ -86,7 +86,10 @@ export function averageLinkage(points: Float32Array, n: number, dim: number, wei
     }
   }
   // Stable sort: equal heights keep chain order, which is deterministic.
-  return merges.map((m, i) => ({ m, i })).sort((p, q) => p.m.distance - q.m.distance || p.i - q.i).map((p) => p.m);
+  return merges
+    .map((m, i) => ({ m, i }))
+    .sort((p, q) => p.m.distance - q.m.distance || p.i - q.i)
+    .map((p) => p.m);
 }
 
 /**

@@ -45,11 +45,7 @@ export function mergeConfig<T extends object>(section: string, defaults: Readonl
   }
   for (const key of Object.keys(partial)) {
     if (!(key in defaults)) {
-      throw new ConfigError(
-        `${section}.${key}`,
-        `one of the known options (${Object.keys(defaults).join(', ')})`,
-        'an unknown option',
-      );
+      throw new ConfigError(`${section}.${key}`, `one of the known options (${Object.keys(defaults).join(', ')})`, 'an unknown option');
     }
   }
   const merged = { ...defaults } as Record<string, unknown>;

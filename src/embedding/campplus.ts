@@ -70,7 +70,8 @@ export class CampPlusEmbedder {
   static async create(options: CampPlusOptions = {}): Promise<CampPlusEmbedder> {
     const modelPath = options.modelPath ?? defaultCampPlusPath();
     const threads = checkNumber('threads', options.threads ?? 1, { min: 1, max: 256, integer: true });
-    const backend = options.fbankBackend === undefined ? undefined : checkOneOf('fbankBackend', options.fbankBackend, ['wasm', 'ts'] as const);
+    const backend =
+      options.fbankBackend === undefined ? undefined : checkOneOf('fbankBackend', options.fbankBackend, ['wasm', 'ts'] as const);
     let wasm: WasmFeatureBackend | null = null;
     if (backend !== 'ts') {
       try {

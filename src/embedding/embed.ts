@@ -40,7 +40,11 @@ function rowIsFinite(data: Float32Array, offset: number, dim: number): boolean {
  * 1.6 s partials at 1.3 per second, the audio zero-padded to the last partial, the mean of the
  * partial embeddings, L2-normalised. Returns null when the result is not finite (never NaN).
  */
-export async function embedUtterance(samples16k: Float32Array, model: EmbeddingModel, options: EmbedOptions = {}): Promise<Float32Array | null> {
+export async function embedUtterance(
+  samples16k: Float32Array,
+  model: EmbeddingModel,
+  options: EmbedOptions = {},
+): Promise<Float32Array | null> {
   const config = validateEmbeddingConfig(options.config);
   const frontend = options.frontend ?? tsFeatureBackend;
   const wav0 = config.normalizeVolume ? normalizeVolume(samples16k) : samples16k;

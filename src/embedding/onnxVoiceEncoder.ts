@@ -81,20 +81,35 @@ export class OnnxVoiceEncoder implements EmbeddingModel {
     const modelPath = options.modelPath ?? defaultVoiceEncoderPath();
     const threads = checkNumber('threads', options.threads ?? 1, { min: 1, max: 256, integer: true });
     const { session, metadata } = await openOnnxModel(modelPath, threads, SPEC);
-    if (session.outputNames.includes(HIDDEN_MEAN) && !(Number.isInteger(Number(metadata.hidden_mean_dim)) && Number(metadata.hidden_mean_dim) > 0)) {
+    if (
+      session.outputNames.includes(HIDDEN_MEAN) &&
+      !(Number.isInteger(Number(metadata.hidden_mean_dim)) && Number(metadata.hidden_mean_dim) > 0)
+    ) {
       await session.release();
-      throw new ModelError('MODEL_MISMATCH', `${modelPath}: expected a positive integer metadata hidden_mean_dim for the output "${HIDDEN_MEAN}", received ${metadata.hidden_mean_dim ?? 'nothing'}. To fix: ${SPEC.fix}.`, modelPath);
+      throw new ModelError(
+        'MODEL_MISMATCH',
+        `${modelPath}: expected a positive integer metadata hidden_mean_dim for the output "${HIDDEN_MEAN}", received ${metadata.hidden_mean_dim ?? 'nothing'}. To fix: ${SPEC.fix}.`,
+        modelPath,
+      );
     }
     return new OnnxVoiceEncoder(session, modelPath, metadata);
   }
 
   async embedMels(mels: Float32Array, batch: number): Promise<EncoderOutput> {
     const session = this.session;
-    if (session === null) throw new ModelError('MODEL_MISSING', `${this.modelPath}: expected a live session, received a disposed OnnxVoiceEncoder. Create a new one.`, this.modelPath);
+    if (session === null)
+      throw new ModelError(
+        'MODEL_MISSING',
+        `${this.modelPath}: expected a live session, received a disposed OnnxVoiceEncoder. Create a new one.`,
+        this.modelPath,
+      );
     const perItem = mels.length / batch;
     const frames = perItem / this.melBands;
     if (!Number.isInteger(batch) || batch < 1 || !Number.isInteger(frames) || frames < 1) {
-      throw new ModelError('MODEL_MISMATCH', `voice encoder input: expected [batch x frames x ${this.melBands}] floats, received ${mels.length} floats for batch ${batch}. This is a bug in the caller.`);
+      throw new ModelError(
+        'MODEL_MISMATCH',
+        `voice encoder input: expected [batch x frames x ${this.melBands}] floats, received ${mels.length} floats for batch ${batch}. This is a bug in the caller.`,
+      );
     }
     const input = new ort.Tensor('float32', mels, [batch, frames, this.melBands]);
     const result = await session.run({ [INPUT]: input });

@@ -119,8 +119,14 @@ export class MixedRadixDft implements ComplexDft {
       }
       this.stages.push({ p, m: sub, s, tw });
       if (!this.rootCos.has(p)) {
-        this.rootCos.set(p, Float64Array.from({ length: p }, (_, k) => Math.cos((2 * Math.PI * k) / p)));
-        this.rootSin.set(p, Float64Array.from({ length: p }, (_, k) => Math.sin((2 * Math.PI * k) / p)));
+        this.rootCos.set(
+          p,
+          Float64Array.from({ length: p }, (_, k) => Math.cos((2 * Math.PI * k) / p)),
+        );
+        this.rootSin.set(
+          p,
+          Float64Array.from({ length: p }, (_, k) => Math.sin((2 * Math.PI * k) / p)),
+        );
       }
       n = sub;
       s *= p;
@@ -152,12 +158,16 @@ export class MixedRadixDft implements ComplexDft {
       for (let k = 0; k < s; k++) {
         const ia = 2 * (k + s * j);
         const ib = 2 * (k + s * (j + m));
-        const ar = x[ia], ai = x[ia + 1], br = x[ib], bi = x[ib + 1];
+        const ar = x[ia],
+          ai = x[ia + 1],
+          br = x[ib],
+          bi = x[ib + 1];
         const o0 = 2 * (k + s * 2 * j);
         const o1 = o0 + 2 * s;
         y[o0] = ar + br;
         y[o0 + 1] = ai + bi;
-        const dr = ar - br, di = ai - bi;
+        const dr = ar - br,
+          di = ai - bi;
         y[o1] = dr * wr - di * wi;
         y[o1 + 1] = dr * wi + di * wr;
       }
@@ -167,20 +177,43 @@ export class MixedRadixDft implements ComplexDft {
   private radix4({ m, s, tw }: Stage, x: Float64Array, y: Float64Array): void {
     for (let j = 0; j < m; j++) {
       const t = 2 * 4 * j;
-      const w1r = tw[t + 2], w1i = tw[t + 3], w2r = tw[t + 4], w2i = tw[t + 5], w3r = tw[t + 6], w3i = tw[t + 7];
+      const w1r = tw[t + 2],
+        w1i = tw[t + 3],
+        w2r = tw[t + 4],
+        w2i = tw[t + 5],
+        w3r = tw[t + 6],
+        w3i = tw[t + 7];
       for (let k = 0; k < s; k++) {
         const i0 = 2 * (k + s * j);
         const st = 2 * s * m;
-        const i1 = i0 + st, i2 = i1 + st, i3 = i2 + st;
-        const ar = x[i0], ai = x[i0 + 1], br = x[i1], bi = x[i1 + 1];
-        const cr = x[i2], ci = x[i2 + 1], dr = x[i3], di = x[i3 + 1];
+        const i1 = i0 + st,
+          i2 = i1 + st,
+          i3 = i2 + st;
+        const ar = x[i0],
+          ai = x[i0 + 1],
+          br = x[i1],
+          bi = x[i1 + 1];
+        const cr = x[i2],
+          ci = x[i2 + 1],
+          dr = x[i3],
+          di = x[i3 + 1];
         // 4-point DFT with w4 = -i: y1 = a - i b - c + i d, y3 = a + i b - c - i d
-        const apcr = ar + cr, apci = ai + ci, amcr = ar - cr, amci = ai - ci;
-        const bpdr = br + dr, bpdi = bi + di, bmdr = br - dr, bmdi = bi - di;
-        const y0r = apcr + bpdr, y0i = apci + bpdi;
-        const y2r = apcr - bpdr, y2i = apci - bpdi;
-        const y1r = amcr + bmdi, y1i = amci - bmdr;
-        const y3r = amcr - bmdi, y3i = amci + bmdr;
+        const apcr = ar + cr,
+          apci = ai + ci,
+          amcr = ar - cr,
+          amci = ai - ci;
+        const bpdr = br + dr,
+          bpdi = bi + di,
+          bmdr = br - dr,
+          bmdi = bi - di;
+        const y0r = apcr + bpdr,
+          y0i = apci + bpdi;
+        const y2r = apcr - bpdr,
+          y2i = apci - bpdi;
+        const y1r = amcr + bmdi,
+          y1i = amci - bmdr;
+        const y3r = amcr - bmdi,
+          y3i = amci + bmdr;
         const o0 = 2 * (k + s * 4 * j);
         const os = 2 * s;
         y[o0] = y0r;
@@ -196,30 +229,59 @@ export class MixedRadixDft implements ComplexDft {
   }
 
   private radix5({ m, s, tw }: Stage, x: Float64Array, y: Float64Array): void {
-    const c1 = Math.cos((2 * Math.PI) / 5), c2 = Math.cos((4 * Math.PI) / 5);
-    const s1 = Math.sin((2 * Math.PI) / 5), s2 = Math.sin((4 * Math.PI) / 5);
+    const c1 = Math.cos((2 * Math.PI) / 5),
+      c2 = Math.cos((4 * Math.PI) / 5);
+    const s1 = Math.sin((2 * Math.PI) / 5),
+      s2 = Math.sin((4 * Math.PI) / 5);
     const st = 2 * s * m;
     const os = 2 * s;
     for (let j = 0; j < m; j++) {
       const t = 2 * 5 * j;
-      const w1r = tw[t + 2], w1i = tw[t + 3], w2r = tw[t + 4], w2i = tw[t + 5];
-      const w3r = tw[t + 6], w3i = tw[t + 7], w4r = tw[t + 8], w4i = tw[t + 9];
+      const w1r = tw[t + 2],
+        w1i = tw[t + 3],
+        w2r = tw[t + 4],
+        w2i = tw[t + 5];
+      const w3r = tw[t + 6],
+        w3i = tw[t + 7],
+        w4r = tw[t + 8],
+        w4i = tw[t + 9];
       for (let k = 0; k < s; k++) {
         const i0 = 2 * (k + s * j);
-        const a0r = x[i0], a0i = x[i0 + 1];
-        const a1r = x[i0 + st], a1i = x[i0 + st + 1];
-        const a2r = x[i0 + 2 * st], a2i = x[i0 + 2 * st + 1];
-        const a3r = x[i0 + 3 * st], a3i = x[i0 + 3 * st + 1];
-        const a4r = x[i0 + 4 * st], a4i = x[i0 + 4 * st + 1];
-        const t1r = a1r + a4r, t1i = a1i + a4i, t3r = a1r - a4r, t3i = a1i - a4i;
-        const t2r = a2r + a3r, t2i = a2i + a3i, t4r = a2r - a3r, t4i = a2i - a3i;
+        const a0r = x[i0],
+          a0i = x[i0 + 1];
+        const a1r = x[i0 + st],
+          a1i = x[i0 + st + 1];
+        const a2r = x[i0 + 2 * st],
+          a2i = x[i0 + 2 * st + 1];
+        const a3r = x[i0 + 3 * st],
+          a3i = x[i0 + 3 * st + 1];
+        const a4r = x[i0 + 4 * st],
+          a4i = x[i0 + 4 * st + 1];
+        const t1r = a1r + a4r,
+          t1i = a1i + a4i,
+          t3r = a1r - a4r,
+          t3i = a1i - a4i;
+        const t2r = a2r + a3r,
+          t2i = a2i + a3i,
+          t4r = a2r - a3r,
+          t4i = a2i - a3i;
         // y1,4 = A -/+ iU; y2,3 = B -/+ iV (w5 = exp(-2 pi i / 5))
-        const Ar = a0r + c1 * t1r + c2 * t2r, Ai = a0i + c1 * t1i + c2 * t2i;
-        const Br = a0r + c2 * t1r + c1 * t2r, Bi = a0i + c2 * t1i + c1 * t2i;
-        const Ur = s1 * t3r + s2 * t4r, Ui = s1 * t3i + s2 * t4i;
-        const Vr = s2 * t3r - s1 * t4r, Vi = s2 * t3i - s1 * t4i;
-        const y1r = Ar + Ui, y1i = Ai - Ur, y4r = Ar - Ui, y4i = Ai + Ur;
-        const y2r = Br + Vi, y2i = Bi - Vr, y3r = Br - Vi, y3i = Bi + Vr;
+        const Ar = a0r + c1 * t1r + c2 * t2r,
+          Ai = a0i + c1 * t1i + c2 * t2i;
+        const Br = a0r + c2 * t1r + c1 * t2r,
+          Bi = a0i + c2 * t1i + c1 * t2i;
+        const Ur = s1 * t3r + s2 * t4r,
+          Ui = s1 * t3i + s2 * t4i;
+        const Vr = s2 * t3r - s1 * t4r,
+          Vi = s2 * t3i - s1 * t4i;
+        const y1r = Ar + Ui,
+          y1i = Ai - Ur,
+          y4r = Ar - Ui,
+          y4i = Ai + Ur;
+        const y2r = Br + Vi,
+          y2i = Bi - Vr,
+          y3r = Br - Vi,
+          y3i = Bi + Vr;
         const o = 2 * (k + s * 5 * j);
         y[o] = a0r + t1r + t2r;
         y[o + 1] = a0i + t1i + t2i;

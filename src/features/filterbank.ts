@@ -22,7 +22,9 @@ export function melToHz(mel: number, scale: MelConfig['melScale']): number {
 }
 
 /** Row-major [melBands x (fftSize/2 + 1)] float32 weights, as librosa.filters.mel. */
-export function melFilterbank(config: Pick<MelConfig, 'sampleRateHz' | 'fftSize' | 'melBands' | 'fMinHz' | 'fMaxHz' | 'melNorm' | 'melScale'>): Float32Array {
+export function melFilterbank(
+  config: Pick<MelConfig, 'sampleRateHz' | 'fftSize' | 'melBands' | 'fMinHz' | 'fMaxHz' | 'melNorm' | 'melScale'>,
+): Float32Array {
   const { sampleRateHz, fftSize, melBands, fMinHz, fMaxHz, melNorm, melScale } = config;
   const bins = Math.floor(fftSize / 2) + 1;
   const fftFreqs = new Float64Array(bins);

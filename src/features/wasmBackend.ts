@@ -46,18 +46,44 @@ interface DspExports {
   dsp_plan_destroy(plan: number): void;
   dsp_mel_create(bands: number, bins: number, densePtr: number): number;
   dsp_mel_destroy(mel: number): void;
-  dsp_frames(plan: number, inPtr: number, frames: number, hop: number, windowPtr: number, kind: number, mel: number, outPtr: number): number;
+  dsp_frames(
+    plan: number,
+    inPtr: number,
+    frames: number,
+    hop: number,
+    windowPtr: number,
+    kind: number,
+    mel: number,
+    outPtr: number,
+  ): number;
   dsp_kfb_create(
-    windowSamples: number, fftSize: number, bands: number, preemphasis: number, logFloor: number,
-    windowPtr: number, tablePtr: number, bandStartPtr: number, bandLenPtr: number, weightsPtr: number,
+    windowSamples: number,
+    fftSize: number,
+    bands: number,
+    preemphasis: number,
+    logFloor: number,
+    windowPtr: number,
+    tablePtr: number,
+    bandStartPtr: number,
+    bandLenPtr: number,
+    weightsPtr: number,
   ): number;
   dsp_kfb_destroy(kfb: number): void;
   dsp_kfb_frames(kfb: number, inPtr: number, frames: number, hop: number, outPtr: number): number;
 }
 
 const EXPORT_NAMES = [
-  'dsp_alloc', 'dsp_free', 'dsp_heap_used', 'dsp_plan_create', 'dsp_plan_destroy', 'dsp_mel_create',
-  'dsp_mel_destroy', 'dsp_frames', 'dsp_kfb_create', 'dsp_kfb_destroy', 'dsp_kfb_frames',
+  'dsp_alloc',
+  'dsp_free',
+  'dsp_heap_used',
+  'dsp_plan_create',
+  'dsp_plan_destroy',
+  'dsp_mel_create',
+  'dsp_mel_destroy',
+  'dsp_frames',
+  'dsp_kfb_create',
+  'dsp_kfb_destroy',
+  'dsp_kfb_frames',
 ] as const;
 
 const KIND_POWER = 1;
@@ -278,7 +304,18 @@ export class WasmFeatureBackend implements FeatureBackend {
         weights.set(t.bandWeights[m], off);
         off += t.bandWeights[m].length;
       }
-      const kfb = c.dsp_kfb_create(config.windowSamples, n, bands, config.preemphasis, KALDI_LOG_FLOOR, windowPtr, tablePtr, startPtr, lenPtr, weightsPtr);
+      const kfb = c.dsp_kfb_create(
+        config.windowSamples,
+        n,
+        bands,
+        config.preemphasis,
+        KALDI_LOG_FLOOR,
+        windowPtr,
+        tablePtr,
+        startPtr,
+        lenPtr,
+        weightsPtr,
+      );
       if (kfb === 0) throw unavailable(`could not set up the Kaldi filterbank (fftSize ${n}, ${bands} bands)`);
       this.kaldiSetups.set(key, kfb);
       return kfb;
@@ -292,7 +329,16 @@ export class WasmFeatureBackend implements FeatureBackend {
   }
 
   private setup(config: MelConfig): Setup {
-    const key = JSON.stringify([config.fftSize, config.windowSamples, config.sampleRateHz, config.melBands, config.fMinHz, config.fMaxHz, config.melNorm, config.melScale]);
+    const key = JSON.stringify([
+      config.fftSize,
+      config.windowSamples,
+      config.sampleRateHz,
+      config.melBands,
+      config.fMinHz,
+      config.fMaxHz,
+      config.melNorm,
+      config.melScale,
+    ]);
     const cached = this.setups.get(key);
     if (cached) return cached;
     const c = this.core;
@@ -307,7 +353,16 @@ export class WasmFeatureBackend implements FeatureBackend {
         table[2 * j] = Math.cos((2 * Math.PI * j) / n);
         table[2 * j + 1] = -Math.sin((2 * Math.PI * j) / n);
       }
-      table.set([Math.sin((2 * Math.PI) / 3), Math.cos((2 * Math.PI) / 5), Math.cos((4 * Math.PI) / 5), Math.sin((2 * Math.PI) / 5), Math.sin((4 * Math.PI) / 5)], 2 * n);
+      table.set(
+        [
+          Math.sin((2 * Math.PI) / 3),
+          Math.cos((2 * Math.PI) / 5),
+          Math.cos((4 * Math.PI) / 5),
+          Math.sin((2 * Math.PI) / 5),
+          Math.sin((4 * Math.PI) / 5),
+        ],
+        2 * n,
+      );
       s.plan = c.dsp_plan_create(n, tmp, tmp + 2 * n * 4);
       if (s.plan === 0) throw unavailable(`could not create an FFT plan for fftSize ${n}`);
       c.dsp_free(tmp);

@@ -76,7 +76,12 @@ export function checkOutput(file: string, spec: OutputSpec): OutputTarget {
     throw unwritable(file, spec, e);
   }
   if (st.isDirectory()) {
-    throw refused(file, spec, `is a folder, expected a ${spec.what}`, `Name a file, e.g. ${path.join(file, spec.option === '--out' ? 'results.jsonl' : 'out')}.`);
+    throw refused(
+      file,
+      spec,
+      `is a folder, expected a ${spec.what}`,
+      `Name a file, e.g. ${path.join(file, spec.option === '--out' ? 'results.jsonl' : 'out')}.`,
+    );
   }
   if (!st.isFile()) {
     if (spec.allowStream) return { file, spec, regular: false };

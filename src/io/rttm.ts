@@ -82,10 +82,20 @@ export function parseRttm(text: string, file = '<rttm>'): Rttm {
     const dur = parseDecimal(fields[4]);
     const speaker = fields[7];
     if (onset === undefined || onset < 0) {
-      throw new AnnotationError('RTTM_PARSE', file, lineNo, `expected <onset> (field 4) to be a number of seconds >= 0, received ${JSON.stringify(fields[3])}.`);
+      throw new AnnotationError(
+        'RTTM_PARSE',
+        file,
+        lineNo,
+        `expected <onset> (field 4) to be a number of seconds >= 0, received ${JSON.stringify(fields[3])}.`,
+      );
     }
     if (dur === undefined || dur < 0) {
-      throw new AnnotationError('RTTM_PARSE', file, lineNo, `expected <dur> (field 5) to be a number of seconds >= 0, received ${JSON.stringify(fields[4])}.`);
+      throw new AnnotationError(
+        'RTTM_PARSE',
+        file,
+        lineNo,
+        `expected <dur> (field 5) to be a number of seconds >= 0, received ${JSON.stringify(fields[4])}.`,
+      );
     }
     let list = turnsByUri.get(uri);
     if (list === undefined) {

@@ -27,10 +27,20 @@ export function parseUem(text: string, file = '<uem>'): Uem {
     const start = parseDecimal(fields[2]);
     const end = parseDecimal(fields[3]);
     if (start === undefined || start < 0) {
-      throw new AnnotationError('UEM_PARSE', file, lineNo, `expected <start> (field 3) to be a number of seconds >= 0, received ${JSON.stringify(fields[2])}.`);
+      throw new AnnotationError(
+        'UEM_PARSE',
+        file,
+        lineNo,
+        `expected <start> (field 3) to be a number of seconds >= 0, received ${JSON.stringify(fields[2])}.`,
+      );
     }
     if (end === undefined || end <= start) {
-      throw new AnnotationError('UEM_PARSE', file, lineNo, `expected <end> (field 4) to be a number of seconds > start (${start}), received ${JSON.stringify(fields[3])}.`);
+      throw new AnnotationError(
+        'UEM_PARSE',
+        file,
+        lineNo,
+        `expected <end> (field 4) to be a number of seconds > start (${start}), received ${JSON.stringify(fields[3])}.`,
+      );
     }
     let list = byUri.get(fields[0]);
     if (list === undefined) {
@@ -52,7 +62,10 @@ export function parseUem(text: string, file = '<uem>'): Uem {
         );
       }
     }
-    regionsByUri.set(uri, list.map(({ startSec, endSec }) => ({ startSec, endSec })));
+    regionsByUri.set(
+      uri,
+      list.map(({ startSec, endSec }) => ({ startSec, endSec })),
+    );
   }
   return { file, regionsByUri };
 }

@@ -88,7 +88,8 @@ export function countExchanges(turns: readonly MeasuredTurn[], sexOf: ReadonlyMa
         ? { partner: a.speaker, speakers: r.speakers, startSec: r.startSec, endSec: Math.max(r.endSec, t.endSec), turns: r.turns + 1 }
         : { partner: a.speaker, speakers: [a.speaker, t.speaker], startSec: floorStart[p], endSec: Math.max(a.endSec, t.endSec), turns: 2 };
     const cur = run[i]!;
-    if (!best || cur.turns > best.turns || (cur.turns === best.turns && cur.endSec - cur.startSec > best.endSec - best.startSec)) best = cur;
+    if (!best || cur.turns > best.turns || (cur.turns === best.turns && cur.endSec - cur.startSec > best.endSec - best.startSec))
+      best = cur;
   });
   if (best) {
     const { startSec, endSec, speakers, turns: n } = best as RunState;

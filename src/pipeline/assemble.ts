@@ -56,13 +56,24 @@ export function assembleDiarization(file: string, a: FileAnalysis, cfg: Pipeline
     counts[s.sex]++;
     speechSecBySex[s.sex] = round(speechSecBySex[s.sex] + s.speechSec, 3);
   }
-  return { file, durationSec: round(a.durationSec, 3), speakers, turns: keptTurns, speechSecBySex, counts, ...measureFilm(speakers, keptTurns, cfg.measures) };
+  return {
+    file,
+    durationSec: round(a.durationSec, 3),
+    speakers,
+    turns: keptTurns,
+    speechSecBySex,
+    counts,
+    ...measureFilm(speakers, keptTurns, cfg.measures),
+  };
 }
 
 /** Per cluster, the median level of its chunks, weighted by their seconds. */
 function clusterLevelsDb(a: FileAnalysis, labels: Int32Array, numClusters: number): number[] {
   return Array.from({ length: numClusters }, (_, k) => {
-    const items = a.chunks.map((c, i) => ({ c, i })).filter(({ i }) => labels[i] === k).sort((x, y) => x.c.levelDb - y.c.levelDb);
+    const items = a.chunks
+      .map((c, i) => ({ c, i }))
+      .filter(({ i }) => labels[i] === k)
+      .sort((x, y) => x.c.levelDb - y.c.levelDb);
     const total = items.reduce((t, { c }) => t + c.seconds, 0);
     let acc = 0;
     for (const { c } of items) {

@@ -84,12 +84,16 @@ export function overridesFromOptions(options: DiarizeOptions = {}): PipelineOver
     if (!known.includes(k)) throw new ConfigError(k, `one of the options ${known.join(', ')}`, 'an unknown option');
   }
   const clustering: Partial<ClusteringConfig> = {};
-  if (options.numSpeakers !== undefined) clustering.numSpeakers = checkNumber('numSpeakers', options.numSpeakers, { min: 1, max: 1000, integer: true });
-  if (options.minSpeakers !== undefined) clustering.minSpeakers = checkNumber('minSpeakers', options.minSpeakers, { min: 1, max: 1000, integer: true });
-  if (options.maxSpeakers !== undefined) clustering.maxSpeakers = checkNumber('maxSpeakers', options.maxSpeakers, { min: 1, max: 1000, integer: true });
+  if (options.numSpeakers !== undefined)
+    clustering.numSpeakers = checkNumber('numSpeakers', options.numSpeakers, { min: 1, max: 1000, integer: true });
+  if (options.minSpeakers !== undefined)
+    clustering.minSpeakers = checkNumber('minSpeakers', options.minSpeakers, { min: 1, max: 1000, integer: true });
+  if (options.maxSpeakers !== undefined)
+    clustering.maxSpeakers = checkNumber('maxSpeakers', options.maxSpeakers, { min: 1, max: 1000, integer: true });
   const out: PipelineOverrides = { clustering };
   if (options.minSpeechSec !== undefined) out.minSpeechSec = checkNumber('minSpeechSec', options.minSpeechSec, { min: 0, max: 3600 });
-  if (options.exchangeGapSec !== undefined) out.measures = { exchangeGapSec: checkNumber('exchangeGapSec', options.exchangeGapSec, { min: 0, max: 60 }) };
+  if (options.exchangeGapSec !== undefined)
+    out.measures = { exchangeGapSec: checkNumber('exchangeGapSec', options.exchangeGapSec, { min: 0, max: 60 }) };
   if (options.threads !== undefined) out.threads = checkNumber('threads', options.threads, { min: 1, max: 256, integer: true });
   return out;
 }

@@ -127,7 +127,8 @@ export class Engine {
   /** The streaming pass: segmentation, embeddings and sex features of every window. */
   async analyse(file: string, cfg: PipelineConfig, progress: (fraction: number) => void = () => undefined): Promise<FileAnalysis> {
     const m = this.segmentation;
-    if (m.sampleRateHz !== SR) throw new CountSpeakersError('INTERNAL', `Segmentation model expects ${m.sampleRateHz} Hz; the engine decodes to ${SR} Hz.`);
+    if (m.sampleRateHz !== SR)
+      throw new CountSpeakersError('INTERNAL', `Segmentation model expects ${m.sampleRateHz} Hz; the engine decodes to ${SR} Hz.`);
     const W = m.windowSamples;
     const S = Math.round(cfg.segmentation.stepSec * SR);
     const geometry: FrameGeometry = {
@@ -138,7 +139,17 @@ export class Engine {
     };
     const minSamples = Math.max(CampPlusEmbedder.minSamples(), Math.round(cfg.segmentation.minChunkSec * SR));
     const maxSamples = Math.round(cfg.segmentation.maxChunkSec * SR);
-    const out: FileAnalysis = { geometry, sampleRateHz: SR, totalSamples: 0, durationSec: 0, windows: [], chunks: [], embeddings: new Float32Array(0), dim: this.embedder.dim, sexRows: [] };
+    const out: FileAnalysis = {
+      geometry,
+      sampleRateHz: SR,
+      totalSamples: 0,
+      durationSec: 0,
+      windows: [],
+      chunks: [],
+      embeddings: new Float32Array(0),
+      dim: this.embedder.dim,
+      sexRows: [],
+    };
     const embeddings: Float32Array[] = [];
 
     let buf = new Float32Array(W * 2);
@@ -153,7 +164,12 @@ export class Engine {
       const logProbs = await m.run(batch, starts.length);
       const perWindow = geometry.frames * m.numClasses;
       for (let i = 0; i < starts.length; i++) {
-        const active = decodePowerset(logProbs.subarray(i * perWindow, (i + 1) * perWindow), geometry.frames, m.powerset, geometry.speakers);
+        const active = decodePowerset(
+          logProbs.subarray(i * perWindow, (i + 1) * perWindow),
+          geometry.frames,
+          m.powerset,
+          geometry.speakers,
+        );
         const window = out.windows.length;
         out.windows.push({ startSample: starts[i], active });
         const samples = batch.subarray(i * W, (i + 1) * W);

@@ -6,7 +6,6 @@ export { Engine, type EngineOptions, type FileAnalysis, type AnalysedChunk } fro
 export { assembleDiarization } from './assemble.js';
 export { DEFAULT_PIPELINE_CONFIG, validatePipelineConfig, mergeOverrides, type PipelineConfig, type PipelineOverrides } from './config.js';
 
-
 export async function createEngine(options: EngineOptions = {}): Promise<Engine> {
   return Engine.create(options);
 }

@@ -37,7 +37,15 @@ interface SpeakerLike {
 const isSpeakers = (v: unknown): v is SpeakerLike[] =>
   Array.isArray(v) && v.every((s) => typeof s === 'object' && s !== null && typeof s.id === 'string' && (s.sex === 'M' || s.sex === 'F'));
 const isTurns = (v: unknown): v is Array<{ startSec: number; endSec: number; speaker: string }> =>
-  Array.isArray(v) && v.every((t) => typeof t === 'object' && t !== null && typeof t.startSec === 'number' && typeof t.endSec === 'number' && typeof t.speaker === 'string');
+  Array.isArray(v) &&
+  v.every(
+    (t) =>
+      typeof t === 'object' &&
+      t !== null &&
+      typeof t.startSec === 'number' &&
+      typeof t.endSec === 'number' &&
+      typeof t.speaker === 'string',
+  );
 
 /**
  * One row per record. A record written before the measures existed gets them computed from its
@@ -160,7 +168,13 @@ export async function renderCatalogueReport(rows: readonly CatalogueRow[], opts:
     data: { values: withShare.map((r) => ({ share: r.speechShareF })) },
     mark: { type: 'bar', color: COLOURS.F },
     encoding: {
-      x: { field: 'share', type: 'quantitative', bin: { extent: [0, 1], step: 0.1 }, title: "women's share of speech", axis: { format: '.0%' } },
+      x: {
+        field: 'share',
+        type: 'quantitative',
+        bin: { extent: [0, 1], step: 0.1 },
+        title: "women's share of speech",
+        axis: { format: '.0%' },
+      },
       y: { aggregate: 'count', type: 'quantitative', title: 'films', axis: { tickMinStep: 1 } },
     },
   };
@@ -172,7 +186,13 @@ export async function renderCatalogueReport(rows: readonly CatalogueRow[], opts:
     data: { values: ok.filter((r) => r.F !== undefined).map((r) => ({ women: r.F })) },
     mark: { type: 'bar', color: COLOURS.F },
     encoding: {
-      x: { field: 'women', type: 'ordinal', title: 'women who speak', scale: { domain: Array.from({ length: maxWomen + 1 }, (_, k) => k) }, axis: { labelAngle: 0 } },
+      x: {
+        field: 'women',
+        type: 'ordinal',
+        title: 'women who speak',
+        scale: { domain: Array.from({ length: maxWomen + 1 }, (_, k) => k) },
+        axis: { labelAngle: 0 },
+      },
       y: { aggregate: 'count', type: 'quantitative', title: 'films', axis: { tickMinStep: 1 } },
     },
   };
@@ -185,7 +205,13 @@ export async function renderCatalogueReport(rows: readonly CatalogueRow[], opts:
     encoding: {
       x: { field: 'speakers', type: 'quantitative', title: 'speakers', axis: { tickMinStep: 1 }, scale: { zero: true } },
       y: { field: 'share', type: 'quantitative', title: "women's share of speech", scale: { domain: [0, 1] }, axis: { format: '.0%' } },
-      color: { field: 'answer', type: 'nominal', title: null, legend: { orient: 'bottom', direction: 'vertical', labelLimit: 300 }, scale: { domain: ANSWERS, range: ['#1a7f37', COLOURS.womenTalk, '#999999'] } },
+      color: {
+        field: 'answer',
+        type: 'nominal',
+        title: null,
+        legend: { orient: 'bottom', direction: 'vertical', labelLimit: 300 },
+        scale: { domain: ANSWERS, range: ['#1a7f37', COLOURS.womenTalk, '#999999'] },
+      },
       tooltip: [{ field: 'file' }, { field: 'share', format: '.1%' }],
     },
   };

@@ -79,12 +79,19 @@ export async function renderFilmReport(rec: FilmRecord, opts: FilmReportOptions)
   const lanes = rec.speakers.map((s) => laneOf(s.id));
   const bars: Array<{ lane: string; sex: Sex; a: number; b: number }> = [];
   for (const s of rec.speakers) {
-    for (const iv of mergeIntervals(known.filter((t) => t.speaker === s.id), pixelSec)) {
+    for (const iv of mergeIntervals(
+      known.filter((t) => t.speaker === s.id),
+      pixelSec,
+    )) {
       bars.push({ lane: laneOf(s.id), sex: s.sex, a: r3(iv.startSec), b: r3(Math.max(iv.endSec, iv.startSec + pixelSec)) });
     }
   }
   const overlapLane = 'overlapped speech';
-  const overlaps = mergeIntervals(overlapIntervals(known), pixelSec).map((iv) => ({ lane: overlapLane, a: r3(iv.startSec), b: r3(Math.max(iv.endSec, iv.startSec + pixelSec)) }));
+  const overlaps = mergeIntervals(overlapIntervals(known), pixelSec).map((iv) => ({
+    lane: overlapLane,
+    a: r3(iv.startSec),
+    b: r3(Math.max(iv.endSec, iv.startSec + pixelSec)),
+  }));
   const gap = exchanges.gapSec;
   const womenTalk = mergeIntervals(
     replies(known, gap)
@@ -128,7 +135,11 @@ export async function renderFilmReport(rec: FilmRecord, opts: FilmReportOptions)
             field: 'sex',
             type: 'nominal',
             scale: { domain: ['F', 'M', 'overlap'], range: [COLOURS.F, COLOURS.M, COLOURS.overlap] },
-            legend: { title: null, labelLimit: 300, labelExpr: "datum.label == 'F' ? 'woman' : datum.label == 'M' ? 'man' : 'two or more at once'" },
+            legend: {
+              title: null,
+              labelLimit: 300,
+              labelExpr: "datum.label == 'F' ? 'woman' : datum.label == 'M' ? 'man' : 'two or more at once'",
+            },
           },
         },
       },
@@ -161,7 +172,13 @@ export async function renderFilmReport(rec: FilmRecord, opts: FilmReportOptions)
     data: { values: pairs },
     mark: 'bar',
     encoding: {
-      y: { field: 'pair', type: 'nominal', sort: ['FF', 'FM', 'MF', 'MM'], title: 'speaker → reply', axis: { labelExpr: "{FF: 'woman → woman', FM: 'woman → man', MF: 'man → woman', MM: 'man → man'}[datum.label]" } },
+      y: {
+        field: 'pair',
+        type: 'nominal',
+        sort: ['FF', 'FM', 'MF', 'MM'],
+        title: 'speaker → reply',
+        axis: { labelExpr: "{FF: 'woman → woman', FM: 'woman → man', MF: 'man → woman', MM: 'man → man'}[datum.label]" },
+      },
       x: { field: 'n', type: 'quantitative', title: 'replies', axis: { tickMinStep: 1 } },
       color: { field: 'first', type: 'nominal', scale: SEX_SCALE, legend: null },
     },

@@ -53,7 +53,11 @@ export async function openOnnxModel(modelPath: string, threads: number, spec: On
   for (const key of spec.integerMetadata) {
     const v = Number(metadata[key]);
     if (!Number.isInteger(v) || v <= 0) {
-      throw new ModelError('MODEL_MISMATCH', `${modelPath}: expected a positive integer metadata ${key}, received ${metadata[key] ?? 'nothing'}. To fix: ${spec.fix}.`, modelPath);
+      throw new ModelError(
+        'MODEL_MISMATCH',
+        `${modelPath}: expected a positive integer metadata ${key}, received ${metadata[key] ?? 'nothing'}. To fix: ${spec.fix}.`,
+        modelPath,
+      );
     }
   }
   let session: ort.InferenceSession;
@@ -66,12 +70,20 @@ export async function openOnnxModel(modelPath: string, threads: number, spec: On
       ...spec.sessionOptions,
     });
   } catch (e) {
-    throw new ModelError('MODEL_MISMATCH', `${modelPath}: onnxruntime could not load the ${spec.label} (${(e as Error).message}). Reinstall the package or ${spec.fix}.`, modelPath);
+    throw new ModelError(
+      'MODEL_MISMATCH',
+      `${modelPath}: onnxruntime could not load the ${spec.label} (${(e as Error).message}). Reinstall the package or ${spec.fix}.`,
+      modelPath,
+    );
   }
   if (!session.inputNames.includes(spec.input) || !session.outputNames.includes(spec.output)) {
     const names = `inputs ${session.inputNames.join(',')} / outputs ${session.outputNames.join(',')}`;
     await session.release();
-    throw new ModelError('MODEL_MISMATCH', `${modelPath}: expected input "${spec.input}" and output "${spec.output}", received ${names}. To fix: ${spec.fix}.`, modelPath);
+    throw new ModelError(
+      'MODEL_MISMATCH',
+      `${modelPath}: expected input "${spec.input}" and output "${spec.output}", received ${names}. To fix: ${spec.fix}.`,
+      modelPath,
+    );
   }
   return { session, metadata };
 }
@@ -85,10 +97,18 @@ export async function runFeatureBatch(
   batch: number,
   bands: number,
 ): Promise<Float32Array> {
-  if (session === null) throw new ModelError('MODEL_MISSING', `${modelPath}: expected a live session, received a disposed ${spec.label}. Create a new one.`, modelPath);
+  if (session === null)
+    throw new ModelError(
+      'MODEL_MISSING',
+      `${modelPath}: expected a live session, received a disposed ${spec.label}. Create a new one.`,
+      modelPath,
+    );
   const frames = features.length / batch / bands;
   if (!Number.isInteger(batch) || batch < 1 || !Number.isInteger(frames) || frames < 1) {
-    throw new ModelError('MODEL_MISMATCH', `${spec.label} input: expected [batch x frames x ${bands}] floats, received ${features.length} floats for batch ${batch}. This is a bug in the caller.`);
+    throw new ModelError(
+      'MODEL_MISMATCH',
+      `${spec.label} input: expected [batch x frames x ${bands}] floats, received ${features.length} floats for batch ${batch}. This is a bug in the caller.`,
+    );
   }
   const input = new ort.Tensor('float32', features, [batch, frames, bands]);
   const result = await session.run({ [spec.input]: input });

@@ -42,7 +42,13 @@ export function localChunks(active: Uint8Array, g: FrameGeometry, minSamples: nu
     const frames = isClean ? clean : any;
     if (frames.length * g.stepSamples < minSamples) continue;
     const maxFrames = Math.max(1, Math.floor(maxSamples / g.stepSamples));
-    const chosen = frames.length <= maxFrames ? frames : [...frames].sort((a, b) => Math.abs(a - centreFrame) - Math.abs(b - centreFrame) || a - b).slice(0, maxFrames).sort((a, b) => a - b);
+    const chosen =
+      frames.length <= maxFrames
+        ? frames
+        : [...frames]
+            .sort((a, b) => Math.abs(a - centreFrame) - Math.abs(b - centreFrame) || a - b)
+            .slice(0, maxFrames)
+            .sort((a, b) => a - b);
     const ranges: Array<[number, number]> = [];
     let samples = 0;
     for (const f of chosen) {

@@ -68,7 +68,11 @@ const SPEC: OnnxModelSpec = {
 };
 
 function mismatch(file: string, what: string, received: unknown): ModelError {
-  return new ModelError('MODEL_MISMATCH', `${file}: expected metadata ${what}, received ${received === undefined ? 'nothing' : JSON.stringify(received)}. To fix: ${FIX}.`, file);
+  return new ModelError(
+    'MODEL_MISMATCH',
+    `${file}: expected metadata ${what}, received ${received === undefined ? 'nothing' : JSON.stringify(received)}. To fix: ${FIX}.`,
+    file,
+  );
 }
 
 function seconds(metadata: Record<string, string>, key: string, file: string, allowZero: boolean): number {
@@ -103,8 +107,7 @@ export function segmentationFacts(metadata: Record<string, string>, file: string
   const seen = new Set<string>();
   const powerset = parsed.map((set: unknown) => {
     const ok =
-      Array.isArray(set) &&
-      set.every((s, i) => Number.isInteger(s) && s >= 0 && s < maxSpeakersPerChunk && (i === 0 || s > set[i - 1]));
+      Array.isArray(set) && set.every((s, i) => Number.isInteger(s) && s >= 0 && s < maxSpeakersPerChunk && (i === 0 || s > set[i - 1]));
     if (!ok || seen.has(JSON.stringify(set))) throw mismatch(file, want, metadata.powerset);
     seen.add(JSON.stringify(set));
     return Object.freeze([...(set as number[])]);
@@ -155,7 +158,11 @@ export class OnnxSegmentationModel implements SegmentationModel {
   async run(chunks: Float32Array, batch: number): Promise<Float32Array> {
     const session = this.session;
     if (session === null) {
-      throw new ModelError('MODEL_MISSING', `${this.modelPath}: expected a live session, received a disposed ${SPEC.label}. Create a new one.`, this.modelPath);
+      throw new ModelError(
+        'MODEL_MISSING',
+        `${this.modelPath}: expected a live session, received a disposed ${SPEC.label}. Create a new one.`,
+        this.modelPath,
+      );
     }
     if (!Number.isInteger(batch) || batch < 1 || chunks.length !== batch * this.windowSamples) {
       throw new ModelError(

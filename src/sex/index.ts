@@ -4,4 +4,11 @@
  */
 export { trainLogistic, logit, sigmoid } from './logistic.js';
 export type { LogisticModel } from './logistic.js';
-export { SexModel, SEX_MODEL_FORMAT, DEFAULT_SEX_CHUNK_MODEL_URL, type SexChunkModelFile, type SexFeatureBlock, type SexModelOptions } from './model.js';
+export {
+  SexModel,
+  SEX_MODEL_FORMAT,
+  DEFAULT_SEX_CHUNK_MODEL_URL,
+  type SexChunkModelFile,
+  type SexFeatureBlock,
+  type SexModelOptions,
+} from './model.js';

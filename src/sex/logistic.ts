@@ -124,7 +124,13 @@ function solveSymmetric(a: Float64Array, b: Float64Array, p: number): Float64Arr
  * of a dim x dim Hessian, so 700-wide rows from thousands of chunks train in seconds.
  * Deterministic (starts from zero).
  */
-export function trainLogisticLbfgs(rows: Float32Array, n: number, dim: number, y: ArrayLike<number>, opts: TrainOptions & { tolerance?: number }): LogisticModel {
+export function trainLogisticLbfgs(
+  rows: Float32Array,
+  n: number,
+  dim: number,
+  y: ArrayLike<number>,
+  opts: TrainOptions & { tolerance?: number },
+): LogisticModel {
   const { mean, std, x, p } = designMatrix(rows, n, dim);
   const lossGrad = (w: Float64Array, g: Float64Array): number => {
     g.fill(0);
@@ -167,7 +173,9 @@ export function trainLogisticLbfgs(rows: Float32Array, n: number, dim: number, y
       alpha[k] = a;
       for (let j = 0; j < p; j++) q[j] -= a * Y[k][j];
     }
-    const gamma = S.length ? dot(S[S.length - 1], Y[Y.length - 1]) / dot(Y[Y.length - 1], Y[Y.length - 1]) : 1 / Math.max(1, Math.sqrt(dot(g, g)));
+    const gamma = S.length
+      ? dot(S[S.length - 1], Y[Y.length - 1]) / dot(Y[Y.length - 1], Y[Y.length - 1])
+      : 1 / Math.max(1, Math.sqrt(dot(g, g)));
     for (let j = 0; j < p; j++) q[j] *= gamma;
     for (let k = 0; k < S.length; k++) {
       const b = dot(Y[k], q) / dot(Y[k], S[k]);

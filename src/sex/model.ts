@@ -44,7 +44,10 @@ const MIN_CHUNK_SEC = 0.25;
 
 export function validateSexModelFile(parsed: SexChunkModelFile, where: string): SexChunkModelFile {
   const blocksOk =
-    Array.isArray(parsed?.blocks) && parsed.blocks.length > 0 && parsed.blocks.every((b) => b in SEX_BLOCK_DIMS) && new Set(parsed.blocks).size === parsed.blocks.length;
+    Array.isArray(parsed?.blocks) &&
+    parsed.blocks.length > 0 &&
+    parsed.blocks.every((b) => b in SEX_BLOCK_DIMS) &&
+    new Set(parsed.blocks).size === parsed.blocks.length;
   const dim = blocksOk ? parsed.blocks.reduce((a, b) => a + SEX_BLOCK_DIMS[b], 0) : -1;
   const m = parsed?.model;
   if (
@@ -91,7 +94,11 @@ export class SexModel {
     try {
       text = await readFile(p, 'utf8');
     } catch {
-      throw new ModelError('MODEL_MISSING', `Sex model not found at ${p}: expected the JSON shipped in models/. Reinstall the package or rebuild it with tools/train-sex-model.ts.`, p);
+      throw new ModelError(
+        'MODEL_MISSING',
+        `Sex model not found at ${p}: expected the JSON shipped in models/. Reinstall the package or rebuild it with tools/train-sex-model.ts.`,
+        p,
+      );
     }
     let parsed: SexChunkModelFile;
     try {
@@ -99,7 +106,10 @@ export class SexModel {
     } catch {
       throw new ModelError('MODEL_MISMATCH', `Sex model ${p} is not valid JSON. Restore it from the repository.`, p);
     }
-    return SexModel.fromModel(validateSexModelFile(parsed, p), parsed.blocks.includes('hidden_mean') ? await OnnxVoiceEncoder.create({ threads }) : null);
+    return SexModel.fromModel(
+      validateSexModelFile(parsed, p),
+      parsed.blocks.includes('hidden_mean') ? await OnnxVoiceEncoder.create({ threads }) : null,
+    );
   }
 
   /** A model from its parsed file; `encoder` is needed (and then owned) when the file uses hidden_mean. */
@@ -126,7 +136,11 @@ export class SexModel {
 
   private async hiddenMean(chunk: Float32Array): Promise<Float32Array> {
     const encoder = this.encoder;
-    if (encoder === null) throw new ModelError('MODEL_MISSING', 'SexModel: expected a live voice encoder for hidden_mean, received a disposed or missing one. Create the model with SexModel.create().');
+    if (encoder === null)
+      throw new ModelError(
+        'MODEL_MISSING',
+        'SexModel: expected a live voice encoder for hidden_mean, received a disposed or missing one. Create the model with SexModel.create().',
+      );
     const minSamples = Math.ceil(MIN_CHUNK_SEC * ENGINE_SAMPLE_RATE_HZ);
     let audio = chunk;
     if (chunk.length < minSamples) {
@@ -135,7 +149,9 @@ export class SexModel {
     }
     const r = await embedWindows(audio, [{ startSec: 0, endSec: audio.length / ENGINE_SAMPLE_RATE_HZ }], encoder);
     // A silent or non-finite chunk has no states: zeros leave its row at the training mean's side.
-    return r.vectors[0] !== null && r.hiddenMean ? r.hiddenMean.subarray(0, SEX_BLOCK_DIMS.hidden_mean) : new Float32Array(SEX_BLOCK_DIMS.hidden_mean);
+    return r.vectors[0] !== null && r.hiddenMean
+      ? r.hiddenMean.subarray(0, SEX_BLOCK_DIMS.hidden_mean)
+      : new Float32Array(SEX_BLOCK_DIMS.hidden_mean);
   }
 
   /** Log-odds of female for one row. */
@@ -170,7 +186,8 @@ export class SexModel {
 
 /** CAM++'s raw vector scaled to unit length: its norm varies with the recording, not the voice. */
 export function normalisedCampPlus(v: Float32Array): Float32Array {
-  if (v.length !== SEX_BLOCK_DIMS.campplus) throw new ConfigError('speakerEmbedding', `CAM++'s raw ${SEX_BLOCK_DIMS.campplus}-d vector`, `${v.length} values`);
+  if (v.length !== SEX_BLOCK_DIMS.campplus)
+    throw new ConfigError('speakerEmbedding', `CAM++'s raw ${SEX_BLOCK_DIMS.campplus}-d vector`, `${v.length} values`);
   let s = 0;
   for (let i = 0; i < v.length; i++) s += v[i] * v[i];
   const n = Math.sqrt(s) || 1;

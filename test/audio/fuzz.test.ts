@@ -133,7 +133,7 @@ const structured = fc
       channels: fmt.channels,
       sampleRateHz: fmt.sampleRateHz,
       bits: fmt.bits,
-      blockAlign: fmt.blockAlign ?? ((fmt.channels * Math.ceil(fmt.bits / 8)) & 0xffff),
+      blockAlign: fmt.blockAlign ?? (fmt.channels * Math.ceil(fmt.bits / 8)) & 0xffff,
       extensible: fmt.formatTag === 0xfffe ? { subFormat: fmt.extSub } : undefined,
     });
     if (fmt.fmtSize !== undefined) f.declared = fmt.fmtSize;
@@ -144,7 +144,10 @@ const structured = fc
 
 /** Random bytes, sometimes behind a plausible RIFF/WAVE prefix. */
 const randomBytes = fc
-  .record({ prefix: fc.constantFrom('', 'RIFF', 'RIFF\x00\x00\x00\x00WAVE', 'RF64\xff\xff\xff\xffWAVE', 'RIFF\x00\x00\x00\x00WAVEfmt '), body: fc.uint8Array({ maxLength: 512 }) })
+  .record({
+    prefix: fc.constantFrom('', 'RIFF', 'RIFF\x00\x00\x00\x00WAVE', 'RF64\xff\xff\xff\xffWAVE', 'RIFF\x00\x00\x00\x00WAVEfmt '),
+    body: fc.uint8Array({ maxLength: 512 }),
+  })
   .map(({ prefix, body }) => concat([ascii(prefix), body]));
 
 describe('WAV reader fuzzing (10,000 cases)', () => {

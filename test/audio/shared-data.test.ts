@@ -27,8 +27,14 @@ describe.skipIf(!present)('real recordings in ../shared/data', () => {
     ? [
         path.join(dataDir, 'ina/lamartine.wav'),
         path.join(dataDir, 'ina/musanmix.wav'),
-        ...readdirSync(path.join(dataDir, 'ami')).filter((f) => f.endsWith('.wav')).slice(0, 2).map((f) => path.join(dataDir, 'ami', f)),
-        ...readdirSync(path.join(dataDir, 'librispeech')).filter((f) => f.endsWith('.wav')).slice(0, 3).map((f) => path.join(dataDir, 'librispeech', f)),
+        ...readdirSync(path.join(dataDir, 'ami'))
+          .filter((f) => f.endsWith('.wav'))
+          .slice(0, 2)
+          .map((f) => path.join(dataDir, 'ami', f)),
+        ...readdirSync(path.join(dataDir, 'librispeech'))
+          .filter((f) => f.endsWith('.wav'))
+          .slice(0, 3)
+          .map((f) => path.join(dataDir, 'librispeech', f)),
       ].filter((f) => existsSync(f))
     : [];
 

@@ -3,27 +3,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import wavefile from 'wavefile';
 import { afterAll, describe, expect, it } from 'vitest';
-import {
-  DEFAULT_AUDIO_CONFIG,
-  openAudio,
-  probeAudio,
-  readAudio,
-  StreamingResampler,
-  validateAudioConfig,
-} from '../../src/audio/index.js';
+import { DEFAULT_AUDIO_CONFIG, openAudio, probeAudio, readAudio, StreamingResampler, validateAudioConfig } from '../../src/audio/index.js';
 import { ALAW_TABLE, MULAW_TABLE } from '../../src/audio/decode.js';
-import {
-  ascii,
-  concat,
-  encode,
-  expectedMono,
-  fmtChunk,
-  noise,
-  pcmWav,
-  riff,
-  type SampleKind,
-  u32le,
-} from './wavbytes.js';
+import { ascii, concat, encode, expectedMono, fmtChunk, noise, pcmWav, riff, type SampleKind, u32le } from './wavbytes.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'cs-audio-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -83,7 +65,10 @@ describe('WAV decoding: golden values', () => {
   it('decodes G.711 A-law and mu-law like wavefile', async () => {
     const W = wavefile.WaveFile;
     const pcm = Array.from(noise(256, 3), (v) => Math.round(v * 32000));
-    for (const [code, tag] of [['8a', 6], ['8m', 7]] as const) {
+    for (const [code, tag] of [
+      ['8a', 6],
+      ['8m', 7],
+    ] as const) {
       const w = new W();
       w.fromScratch(1, 8000, '16', pcm);
       if (code === '8a') w.toALaw();
@@ -94,7 +79,12 @@ describe('WAV decoding: golden values', () => {
       expect(info.format).toBe(tag === 6 ? 'wav/alaw' : 'wav/mulaw');
       // Compare the table with wavefile's decoder on every byte value.
       const all = new W();
-      all.fromScratch(1, 8000, code, Array.from({ length: 256 }, (_, i) => i));
+      all.fromScratch(
+        1,
+        8000,
+        code,
+        Array.from({ length: 256 }, (_, i) => i),
+      );
       if (code === '8a') all.fromALaw();
       else all.fromMuLaw();
       const decoded = all.getSamples(false, Float64Array) as unknown as Float64Array;
@@ -120,7 +110,11 @@ describe('WAV decoding: golden values', () => {
       fmtChunk({ formatTag: 1, channels: 2, sampleRateHz: 16000, bits: 32, extensible: { subFormat: 1, validBits: 24 } }),
       { id: 'data', body: encode('s32', values) },
     ]);
-    for (const [bytes, kind] of [[pcm, 's16'], [flt, 'f32'], [in32, 's32']] as const) {
+    for (const [bytes, kind] of [
+      [pcm, 's16'],
+      [flt, 'f32'],
+      [in32, 's32'],
+    ] as const) {
       const a = await readAudio(write('ext.wav', bytes));
       const want = expectedMono(kind, values, 2);
       for (let i = 0; i < want.length; i++) expect(a.samples[i]).toBeCloseTo(want[i], 6);

@@ -68,12 +68,7 @@ export function chunkBytes(c: Chunk): Uint8Array {
 
 export function riff(chunks: Chunk[], opts: { container?: string; form?: string; riffSize?: number } = {}): Uint8Array {
   const body = concat(chunks.map(chunkBytes));
-  return concat([
-    ascii(opts.container ?? 'RIFF'),
-    u32le(opts.riffSize ?? body.length + 4),
-    ascii(opts.form ?? 'WAVE'),
-    body,
-  ]);
+  return concat([ascii(opts.container ?? 'RIFF'), u32le(opts.riffSize ?? body.length + 4), ascii(opts.form ?? 'WAVE'), body]);
 }
 
 export type SampleKind = 'u8' | 's16' | 's24' | 's32' | 'f32' | 'f64';

@@ -8,7 +8,17 @@ import { CountSpeakersError } from '../../src/errors/index.js';
 function corpus(): string {
   const root = mkdtempSync(path.join(tmpdir(), 'batch-discover-'));
   mkdirSync(path.join(root, 'sub', 'deeper'), { recursive: true });
-  for (const f of ['a.wav', 'B.WAV', 'c.mp4', 'notes.txt', 'script.ts', '.hidden.wav', 'sub/d.flac', 'sub/deeper/e.wav', 'sub/deeper/f.doc']) {
+  for (const f of [
+    'a.wav',
+    'B.WAV',
+    'c.mp4',
+    'notes.txt',
+    'script.ts',
+    '.hidden.wav',
+    'sub/d.flac',
+    'sub/deeper/e.wav',
+    'sub/deeper/f.doc',
+  ]) {
     writeFileSync(path.join(root, f), 'x'.repeat(f.length));
   }
   // A loop through a symlinked folder must not recurse forever.
@@ -64,7 +74,9 @@ describe('batch input discovery', () => {
 
   it('a missing input or a binary "list" is a clear error', async () => {
     const root = corpus();
-    await expect(discoverInputs(path.join(root, 'nope'), { recursive: false, extensions: ['wav'] })).rejects.toMatchObject({ code: 'FILE_NOT_FOUND' });
+    await expect(discoverInputs(path.join(root, 'nope'), { recursive: false, extensions: ['wav'] })).rejects.toMatchObject({
+      code: 'FILE_NOT_FOUND',
+    });
     const bin = path.join(root, 'film.wav');
     writeFileSync(bin, Buffer.from([0x52, 0x49, 0x46, 0x46, 0, 0, 0, 0]));
     await expect(discoverInputs(bin, { recursive: false, extensions: ['wav'] })).rejects.toThrow(/count-speakers .*film\.wav/);

@@ -78,7 +78,10 @@ describe('results journal', () => {
     j.append({ file: 'b.wav', M: 2 });
     j.close();
     appendFileSync(file, '');
-    const recs = readFileSync(file, 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as { file: string; M: number });
+    const recs = readFileSync(file, 'utf8')
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { file: string; M: number });
     expect(recs).toEqual([
       { file: 'a.wav', M: 1 },
       { file: 'b.wav', M: 2 },

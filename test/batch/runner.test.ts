@@ -13,7 +13,12 @@ class ScriptedPool implements FilePool {
   started: string[] = [];
   constructor(
     readonly jobs: number,
-    private readonly reply: (file: string) => FileReply = (file) => ({ type: 'failed', file, error: { code: 'EMPTY_FILE', message: file }, elapsedSec: 0 }),
+    private readonly reply: (file: string) => FileReply = (file) => ({
+      type: 'failed',
+      file,
+      error: { code: 'EMPTY_FILE', message: file },
+      elapsedSec: 0,
+    }),
   ) {}
   async diarize(file: string): Promise<FileReply> {
     this.started.push(file);
@@ -31,7 +36,8 @@ describe('batch scheduling', () => {
     expect(threadsPerJob(2, 2)).toBe(1);
     expect(threadsPerJob(3, 2)).toBe(1);
     expect(threadsPerJob(3, 8)).toBe(2);
-    for (let jobs = 1; jobs <= 8; jobs++) for (let cores = jobs; cores <= 16; cores++) expect(jobs * threadsPerJob(jobs, cores)).toBeLessThanOrEqual(cores);
+    for (let jobs = 1; jobs <= 8; jobs++)
+      for (let cores = jobs; cores <= 16; cores++) expect(jobs * threadsPerJob(jobs, cores)).toBeLessThanOrEqual(cores);
   });
 
   it('largest files first, ties by key', () => {
@@ -47,7 +53,11 @@ describe('batch scheduling', () => {
   });
 
   it('an engine that cannot be created stops the batch with its error code, without recording files', async () => {
-    const pool = new ScriptedPool(1, (file) => ({ type: 'fatal', file, error: { code: 'MODEL_MISSING', message: 'models/x.onnx is missing' } }));
+    const pool = new ScriptedPool(1, (file) => ({
+      type: 'fatal',
+      file,
+      error: { code: 'MODEL_MISSING', message: 'models/x.onnx is missing' },
+    }));
     const seen: string[] = [];
     const p = runBatch(inputs, pool, {}, { onResult: (i) => seen.push(i.file) });
     await expect(p).rejects.toBeInstanceOf(CountSpeakersError);
@@ -60,11 +70,16 @@ describe('batch scheduling', () => {
     const pool = new ScriptedPool(1);
     const boom = new CountSpeakersError('OUTPUT_UNWRITABLE', 'disk full');
     await expect(
-      runBatch(inputs, pool, {}, {
-        onResult: () => {
-          throw boom;
+      runBatch(
+        inputs,
+        pool,
+        {},
+        {
+          onResult: () => {
+            throw boom;
+          },
         },
-      }),
+      ),
     ).rejects.toBe(boom);
     expect(pool.started).toHaveLength(1);
   });

@@ -49,11 +49,17 @@ describe('scoreFile and summarise', () => {
       { startSec: 10, endSec: 13, speaker: 'SPK01' },
     ],
     speechSecBySex: { M: 0, F: 13 },
-    ...measureFilm([{ id: 'SPK01', sex: 'F' }, { id: 'SPK02', sex: 'F' }], [
-      { startSec: 0, endSec: 5, speaker: 'SPK01' },
-      { startSec: 5, endSec: 10, speaker: 'SPK02' },
-      { startSec: 10, endSec: 13, speaker: 'SPK01' },
-    ]),
+    ...measureFilm(
+      [
+        { id: 'SPK01', sex: 'F' },
+        { id: 'SPK02', sex: 'F' },
+      ],
+      [
+        { startSec: 0, endSec: 5, speaker: 'SPK01' },
+        { startSec: 5, endSec: 10, speaker: 'SPK02' },
+        { startSec: 10, endSec: 13, speaker: 'SPK01' },
+      ],
+    ),
     counts: { M: 0, F: 2 },
   };
 
@@ -68,7 +74,14 @@ describe('scoreFile and summarise', () => {
 
   it('ranks speakers by the wrong files they appear in, and leaves right files out', () => {
     const wrong = scoreFile('x', ref, hyp, truth, 13, 2);
-    const right = scoreFile('y', ref, { ...hyp, speakers: [hyp.speakers[0], { ...hyp.speakers[1], sex: 'M' }], counts: { M: 1, F: 1 } }, { ...truth, counts_min2s: { M: 1, F: 1 } }, 13, 2);
+    const right = scoreFile(
+      'y',
+      ref,
+      { ...hyp, speakers: [hyp.speakers[0], { ...hyp.speakers[1], sex: 'M' }], counts: { M: 1, F: 1 } },
+      { ...truth, counts_min2s: { M: 1, F: 1 } },
+      13,
+      2,
+    );
     expect(right.countsExact).toBe(true);
     expect(right.lostSpeakers).toEqual(['C']);
     const sum = summarise([wrong, wrong, right]);

@@ -18,7 +18,6 @@ const dataDir = process.env.COUNT_SPEAKERS_DATA ?? path.resolve(repoRoot, '../sh
 const hasData = existsSync(path.join(dataDir, 'ina', 'lamartine.wav')) && existsSync(path.join(dataDir, 'librispeech', 'speakers.csv'));
 if (!hasData) console.warn(`[batch.test] skipping the end-to-end batch tests: no shared data at ${dataDir} (set COUNT_SPEAKERS_DATA)`);
 
-
 interface Line {
   file: string;
   M?: number;
@@ -37,14 +36,41 @@ function readLines(file: string): Line[] {
 }
 
 function librispeechFiles(n: number): string[] {
-  const rows = readFileSync(path.join(dataDir, 'librispeech', 'speakers.csv'), 'utf8').trim().split('\n').slice(1);
+  const rows = readFileSync(path.join(dataDir, 'librispeech', 'speakers.csv'), 'utf8')
+    .trim()
+    .split('\n')
+    .slice(1);
   return rows.slice(0, n).map((r) => path.join(dataDir, 'librispeech', r.split(',')[2]));
 }
 
 describe('batch arguments', () => {
   it('parses options, rejects bad ones, requires --out', () => {
-    const a = parseBatchArgs(['corpus', '--out', 'r.jsonl', '--jobs', '2', '--threads', '4', '--shard', '1/3', '--ext', 'wav,MP4', '--min-speech', '1.5', '--num-speakers', '2']);
-    expect(a).toMatchObject({ input: 'corpus', out: 'r.jsonl', jobs: 2, cores: 4, shard: { index: 1, count: 3 }, extensions: ['wav', 'mp4'], options: { minSpeechSec: 1.5, numSpeakers: 2 } });
+    const a = parseBatchArgs([
+      'corpus',
+      '--out',
+      'r.jsonl',
+      '--jobs',
+      '2',
+      '--threads',
+      '4',
+      '--shard',
+      '1/3',
+      '--ext',
+      'wav,MP4',
+      '--min-speech',
+      '1.5',
+      '--num-speakers',
+      '2',
+    ]);
+    expect(a).toMatchObject({
+      input: 'corpus',
+      out: 'r.jsonl',
+      jobs: 2,
+      cores: 4,
+      shard: { index: 1, count: 3 },
+      extensions: ['wav', 'mp4'],
+      options: { minSpeechSec: 1.5, numSpeakers: 2 },
+    });
     expect(parseBatchArgs(['--help'])).toBe('help');
     expect(() => parseBatchArgs(['corpus'])).toThrow(/--out/);
     expect(() => parseBatchArgs(['a', 'b', '--out', 'r'])).toThrow(/one folder or list/);
@@ -126,7 +152,15 @@ describe.skipIf(!hasData)('count-speakers batch on real recordings', () => {
     const mainUrl = pathToFileURL(path.join(repoRoot, 'src', 'cli', 'main.ts')).href;
     const child = spawn(
       process.execPath,
-      ['--import', tsx, '--input-type=module', '-e', `const { main } = await import(${JSON.stringify(mainUrl)}); process.exitCode = await main(process.argv.slice(1));`, '--', ...args],
+      [
+        '--import',
+        tsx,
+        '--input-type=module',
+        '-e',
+        `const { main } = await import(${JSON.stringify(mainUrl)}); process.exitCode = await main(process.argv.slice(1));`,
+        '--',
+        ...args,
+      ],
       { stdio: ['ignore', 'ignore', 'pipe'] },
     );
     let stderr = '';

@@ -14,14 +14,19 @@ const lamartine = path.join(dataDir, 'ina/lamartine.wav');
 const hasData = existsSync(lamartine);
 if (!hasData) console.warn(`[cli count] real-recording cases skipped: ${lamartine} not found (set COUNT_SPEAKERS_DATA)`);
 
-
 const tmp = mkdtempSync(path.join(tmpdir(), 'cs-cli-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 describe('argument parsing', () => {
   it('maps options to library options', () => {
     const a = parseCountArgs(['--json', '--min-speech', '1.5', '--max-speakers', '4', '--threads', '1', 'a.wav', 'b.wav']);
-    expect(a).toEqual({ files: ['a.wav', 'b.wav'], json: true, rttm: undefined, quiet: false, options: { minSpeechSec: 1.5, maxSpeakers: 4, threads: 1 } });
+    expect(a).toEqual({
+      files: ['a.wav', 'b.wav'],
+      json: true,
+      rttm: undefined,
+      quiet: false,
+      options: { minSpeechSec: 1.5, maxSpeakers: 4, threads: 1 },
+    });
   });
 
   it('--exchange-gap reaches the library options', () => {
@@ -30,7 +35,14 @@ describe('argument parsing', () => {
   });
 
   it('usage errors exit 2 with a hint, no stack trace', async () => {
-    for (const argv of [[], ['--num-speakers', 'x', 'a.wav'], ['--bogus', 'a.wav'], ['--min-speech', '-1', 'a.wav'], ['--exchange-gap', 'x', 'a.wav'], ['--exchange-gap', '-1', 'a.wav']]) {
+    for (const argv of [
+      [],
+      ['--num-speakers', 'x', 'a.wav'],
+      ['--bogus', 'a.wav'],
+      ['--min-speech', '-1', 'a.wav'],
+      ['--exchange-gap', 'x', 'a.wav'],
+      ['--exchange-gap', '-1', 'a.wav'],
+    ]) {
       const io = capture();
       expect(await runCount(argv, io)).toBe(2);
       expect(io.err).toMatch(/count-speakers: .*\n.*--help/s);
@@ -58,7 +70,10 @@ describe('failures', () => {
     expect(io.err).toContain('FILE_NOT_FOUND');
     expect(io.err).toContain('NOT_A_WAV');
     expect(io.err).not.toMatch(/\n\s+at /);
-    const lines = io.out.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = io.out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines[0]).toMatchObject({ file: bad, error: { code: 'FILE_NOT_FOUND' } });
     if (hasData) expect(lines[2]).toMatchObject({ file: lamartine, M: 1, F: 1 });
   });

@@ -6,7 +6,6 @@ import { describe, expect, it } from 'vitest';
 import { runDer } from '../../src/cli/der.js';
 import { capture } from './capture.js';
 
-
 const dir = mkdtempSync(path.join(tmpdir(), 'der-cli-'));
 const refDir = path.join(dir, 'ref');
 const hypDir = path.join(dir, 'hyp');
@@ -100,7 +99,17 @@ describe.skipIf(!existsSync(refData))('count-speakers der on the md-eval referen
   it('reproduces md-eval on dscore test files (collar 0.25)', async () => {
     const io = capture();
     const code = await runDer(
-      ['--ref', path.join(refData, 'dscore-ref.rttm'), '--hyp', path.join(refData, 'dscore-sys.rttm'), '--uem', path.join(refData, 'dscore.uem'), '--collar', '0.25', '--json'],
+      [
+        '--ref',
+        path.join(refData, 'dscore-ref.rttm'),
+        '--hyp',
+        path.join(refData, 'dscore-sys.rttm'),
+        '--uem',
+        path.join(refData, 'dscore.uem'),
+        '--collar',
+        '0.25',
+        '--json',
+      ],
       io,
     );
     expect(code).toBe(0);

@@ -8,7 +8,11 @@ import { rttmUriOf } from '../../src/io/index.js';
 
 describe('diarizeOptionsFrom', () => {
   it('turns the flags into numbers', () => {
-    expect(diarizeOptionsFrom({ 'num-speakers': '3', 'min-speech': '1.5', threads: '2' })).toEqual({ numSpeakers: 3, minSpeechSec: 1.5, threads: 2 });
+    expect(diarizeOptionsFrom({ 'num-speakers': '3', 'min-speech': '1.5', threads: '2' })).toEqual({
+      numSpeakers: 3,
+      minSpeechSec: 1.5,
+      threads: 2,
+    });
   });
 
   it.each([

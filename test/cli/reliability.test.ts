@@ -29,7 +29,7 @@ function leftovers(tmp: string): string[] {
 const NAMES = [
   'my interview.wav',
   'Film Name (1999) - Part 2.wav',
-  "it's \"quoted\".wav",
+  'it\'s "quoted".wav',
   'ünïcødé 映画 ñ.wav',
   '-x.wav',
   'new\nline.wav',
@@ -60,7 +60,10 @@ describe('file names: spaces, quotes, unicode, leading dashes, newlines', () => 
   it('batch with --rttm-dir and --csv: every file exactly once, all outputs written, exit 0', async () => {
     const { dir, tmp } = sandbox();
     const c = corpus(dir);
-    const r = await runCli(['batch', 'corpus', '--out', 's.jsonl', '--rttm-dir', 'rt', '--csv', 's.csv', '--quiet'], { cwd: dir, tmpdir: tmp });
+    const r = await runCli(['batch', 'corpus', '--out', 's.jsonl', '--rttm-dir', 'rt', '--csv', 's.csv', '--quiet'], {
+      cwd: dir,
+      tmpdir: tmp,
+    });
     expect(r.code, r.stderr).toBe(0);
     const lines = jsonl(path.join(dir, 's.jsonl'));
     expect(lines.map((l) => path.basename(l.file)).sort()).toEqual([...NAMES].sort());
@@ -148,18 +151,22 @@ describe('outputs that are not ours', () => {
     expect(r.stderr).toMatch(/\/dev\/stdout.*regular file/s);
   }, 20_000);
 
-  it.skipIf(!existsSync('/dev/full'))('--out /dev/full is refused; --csv /dev/full fails with a message, no stack trace', async () => {
-    const { dir, tmp } = sandbox();
-    corpus(dir, ['a.wav']);
-    const r = await runCli(['batch', 'corpus', '--out', '/dev/full', '--quiet'], { cwd: dir, tmpdir: tmp });
-    expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/\/dev\/full/);
-    noStack(r.stderr);
-    const r2 = await runCli(['batch', 'corpus', '--out', 's.jsonl', '--csv', '/dev/full', '--quiet'], { cwd: dir, tmpdir: tmp });
-    expect(r2.code).toBe(1);
-    expect(r2.stderr).toMatch(/\/dev\/full.*(ENOSPC|no space)/is);
-    noStack(r2.stderr);
-  }, 20_000);
+  it.skipIf(!existsSync('/dev/full'))(
+    '--out /dev/full is refused; --csv /dev/full fails with a message, no stack trace',
+    async () => {
+      const { dir, tmp } = sandbox();
+      corpus(dir, ['a.wav']);
+      const r = await runCli(['batch', 'corpus', '--out', '/dev/full', '--quiet'], { cwd: dir, tmpdir: tmp });
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/\/dev\/full/);
+      noStack(r.stderr);
+      const r2 = await runCli(['batch', 'corpus', '--out', 's.jsonl', '--csv', '/dev/full', '--quiet'], { cwd: dir, tmpdir: tmp });
+      expect(r2.code).toBe(1);
+      expect(r2.stderr).toMatch(/\/dev\/full.*(ENOSPC|no space)/is);
+      noStack(r2.stderr);
+    },
+    20_000,
+  );
 
   it('a batch on an --out another live run holds is refused (exit 1); a lock left by a dead run is taken over', async () => {
     const { dir, tmp } = sandbox();
@@ -177,7 +184,11 @@ describe('outputs that are not ours', () => {
     writeFileSync(lock, `${dead} ${hostname()}\n`);
     const third = await runCli(['batch', 'corpus', '--out', 's.jsonl', '--quiet'], { cwd: dir, tmpdir: tmp });
     expect(third.code, third.stderr).toBe(0);
-    expect(jsonl(path.join(dir, 's.jsonl')).map((l) => path.basename(l.file)).sort()).toEqual(['a.wav', 'b.wav']);
+    expect(
+      jsonl(path.join(dir, 's.jsonl'))
+        .map((l) => path.basename(l.file))
+        .sort(),
+    ).toEqual(['a.wav', 'b.wav']);
     expect(existsSync(lock)).toBe(false);
   }, 60_000);
 
@@ -250,10 +261,19 @@ describe('temporary files', () => {
     it(`${signal} while a file is being decoded and spooled: the spool is removed, the process ends by ${signal}`, async () => {
       const { dir, tmp } = sandbox();
       // 48 kHz stereo: resampled and spooled to TMPDIR between the two passes.
-      writeFileSync(path.join(dir, 'long.wav'), pcmWav('s16', 2, 48000, Float64Array.from(noise(48000 * 2 * 40), (v) => v * 0.3)));
+      writeFileSync(
+        path.join(dir, 'long.wav'),
+        pcmWav(
+          's16',
+          2,
+          48000,
+          Float64Array.from(noise(48000 * 2 * 40), (v) => v * 0.3),
+        ),
+      );
       const run = startCli(['long.wav'], { cwd: dir, tmpdir: tmp });
       const deadline = Date.now() + 30_000;
-      while (Date.now() < deadline && !leftovers(tmp).some((n) => n.startsWith('count-speakers-'))) await new Promise((r) => setTimeout(r, 5));
+      while (Date.now() < deadline && !leftovers(tmp).some((n) => n.startsWith('count-speakers-')))
+        await new Promise((r) => setTimeout(r, 5));
       expect(leftovers(tmp).some((n) => n.startsWith('count-speakers-'))).toBe(true);
       run.child.kill(signal);
       const r = await run.done;
@@ -279,11 +299,20 @@ describe.skipIf(!hasFfmpeg)('through ffmpeg', () => {
 
   it('SIGTERM while ffmpeg decodes: no spool left, no ffmpeg left running', async () => {
     const { dir, tmp } = sandbox();
-    writeFileSync(path.join(dir, 'long.wav'), pcmWav('s16', 2, 48000, Float64Array.from(noise(48000 * 2 * 40), (v) => v * 0.3)));
+    writeFileSync(
+      path.join(dir, 'long.wav'),
+      pcmWav(
+        's16',
+        2,
+        48000,
+        Float64Array.from(noise(48000 * 2 * 40), (v) => v * 0.3),
+      ),
+    );
     spawnSync('ffmpeg', ['-v', 'error', '-y', '-i', path.join(dir, 'long.wav'), '-c:a', 'flac', path.join(dir, 'long film.flac')]);
     const run = startCli(['long film.flac'], { cwd: dir, tmpdir: tmp });
     const deadline = Date.now() + 30_000;
-    while (Date.now() < deadline && !leftovers(tmp).some((n) => n.startsWith('count-speakers-'))) await new Promise((r) => setTimeout(r, 5));
+    while (Date.now() < deadline && !leftovers(tmp).some((n) => n.startsWith('count-speakers-')))
+      await new Promise((r) => setTimeout(r, 5));
     run.child.kill('SIGTERM');
     const r = await run.done;
     expect([r.code, r.signal], r.stderr).toEqual([null, 'SIGTERM']);
@@ -299,12 +328,16 @@ describe('messages', () => {
   it('stdout closed early (`| head -c 1`): stops quietly, no EPIPE stack trace', async () => {
     const { dir, tmp } = sandbox();
     const files = corpus(dir, ['a.wav', 'b.wav', 'c.wav', 'd.wav']);
-    const sh = spawnSync('sh', ['-c', `"$0" "$@" | head -c 1 >/dev/null`, ...cliCommand(), ...['a.wav', 'b.wav', 'c.wav', 'd.wav'].map((n) => path.join(files, n))], {
-      cwd: dir,
-      env: { ...process.env, TMPDIR: tmp },
-      encoding: 'utf8',
-      timeout: 60_000,
-    });
+    const sh = spawnSync(
+      'sh',
+      ['-c', `"$0" "$@" | head -c 1 >/dev/null`, ...cliCommand(), ...['a.wav', 'b.wav', 'c.wav', 'd.wav'].map((n) => path.join(files, n))],
+      {
+        cwd: dir,
+        env: { ...process.env, TMPDIR: tmp },
+        encoding: 'utf8',
+        timeout: 60_000,
+      },
+    );
     expect(sh.stderr).not.toMatch(/EPIPE|Unhandled/);
     noStack(sh.stderr);
     expect(leftovers(tmp)).toEqual([]);

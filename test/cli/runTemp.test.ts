@@ -7,7 +7,13 @@ import { sweepStaleTemp } from '../../src/cli/runTemp.js';
 
 it('sweepStaleTemp removes only our entries whose process is gone and that are untouched for 15 min', () => {
   const d = mkdtempSync(path.join(tmpdir(), 'cs-sweep-'));
-  for (const n of ['count-speakers-999999999-aB3dE9', 'count-speakers-run-999999998-x1y2z3', `count-speakers-run-${process.pid}-live`, 'count-speakers-notapid', 'someone-else']) {
+  for (const n of [
+    'count-speakers-999999999-aB3dE9',
+    'count-speakers-run-999999998-x1y2z3',
+    `count-speakers-run-${process.pid}-live`,
+    'count-speakers-notapid',
+    'someone-else',
+  ]) {
     mkdirSync(path.join(d, n));
     writeFileSync(path.join(d, n, 'audio16k.f32'), 'x');
   }

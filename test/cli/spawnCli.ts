@@ -30,7 +30,15 @@ export interface CliOptions {
 
 /** The command line that runs the CLI (node and its arguments), for a shell pipeline. */
 export function cliCommand(): string[] {
-  return [process.execPath, '--import', tsx, '--input-type=module', '-e', `const { main } = await import(${JSON.stringify(mainUrl)}); process.exitCode = await main(process.argv.slice(1));`, '--'];
+  return [
+    process.execPath,
+    '--import',
+    tsx,
+    '--input-type=module',
+    '-e',
+    `const { main } = await import(${JSON.stringify(mainUrl)}); process.exitCode = await main(process.argv.slice(1));`,
+    '--',
+  ];
 }
 
 /** Start the CLI; the caller waits on `done`. */

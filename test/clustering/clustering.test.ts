@@ -48,7 +48,12 @@ describe('clusterSpeakers', () => {
 
   it('clusters many embeddings in chunks with the same answer', () => {
     const { x } = points(E, [300, 200, 100], 0.2);
-    const r = clusterSpeakers(x, new Array(600).fill(2), 600, 4, { ...DEFAULT_CLUSTERING_CONFIG, maxAhcPoints: 100, minClusterSec: 0, minTrainSec: 0 });
+    const r = clusterSpeakers(x, new Array(600).fill(2), 600, 4, {
+      ...DEFAULT_CLUSTERING_CONFIG,
+      maxAhcPoints: 100,
+      minClusterSec: 0,
+      minTrainSec: 0,
+    });
     expect(r.numClusters).toBe(3);
   });
 

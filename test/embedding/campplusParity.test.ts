@@ -38,7 +38,9 @@ describe.skipIf(!hasData)('CAM++ chunks vs the original torch model', () => {
     } finally {
       await ts.dispose();
     }
-    await expect(CampPlusEmbedder.create({ fbankBackend: 'gpu' as 'ts' })).rejects.toThrowError(expect.objectContaining({ code: 'INVALID_CONFIG' }));
+    await expect(CampPlusEmbedder.create({ fbankBackend: 'gpu' as 'ts' })).rejects.toThrowError(
+      expect.objectContaining({ code: 'INVALID_CONFIG' }),
+    );
   });
 
   it('has 24 reference windows of 12 readers, both sexes', () => {

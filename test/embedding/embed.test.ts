@@ -90,7 +90,14 @@ describe('embedWindows', () => {
     m.nanWhen = (mean) => mean === 0; // silence
     const x = tone(4);
     x.fill(0, 16000, 32000);
-    const r = await embedWindows(x, [{ startSec: 0, endSec: 1 }, { startSec: 1, endSec: 2 }], m);
+    const r = await embedWindows(
+      x,
+      [
+        { startSec: 0, endSec: 1 },
+        { startSec: 1, endSec: 2 },
+      ],
+      m,
+    );
     expect(r.vectors[0]).not.toBeNull();
     expect(r.vectors[1]).toBeNull();
     expect(r.skipped).toEqual([{ index: 1, reason: 'not-finite' }]);

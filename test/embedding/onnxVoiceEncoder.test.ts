@@ -44,7 +44,14 @@ describe('OnnxVoiceEncoder', () => {
   it('embeds windows end to end without NaN', async () => {
     const x = new Float32Array(3 * 16000);
     for (let i = 0; i < x.length; i++) x[i] = 0.1 * Math.sin((2 * Math.PI * 150 * i) / 16000) * (1 + Math.sin(i / 900));
-    const r = await embedWindows(x, [{ startSec: 0, endSec: 1.5 }, { startSec: 1, endSec: 3 }], enc);
+    const r = await embedWindows(
+      x,
+      [
+        { startSec: 0, endSec: 1.5 },
+        { startSec: 1, endSec: 3 },
+      ],
+      enc,
+    );
     expect(r.skipped).toEqual([]);
     expect(r.data.every((v) => Number.isFinite(v))).toBe(true);
   });
@@ -79,6 +86,12 @@ describe('readOnnxMetadata', () => {
     const p = defaultVoiceEncoderPath();
     expect(existsSync(p)).toBe(true);
     const meta = readOnnxMetadata(new Uint8Array(readFileSync(p)), p);
-    expect(meta).toMatchObject({ sample_rate_hz: '16000', hop_samples: '160', mel_bands: '40', partial_frames: '160', embedding_dim: '256' });
+    expect(meta).toMatchObject({
+      sample_rate_hz: '16000',
+      hop_samples: '160',
+      mel_bands: '40',
+      partial_frames: '160',
+      embedding_dim: '256',
+    });
   });
 });

@@ -54,12 +54,15 @@ describe.skipIf(!hasData)('embedUtterance vs original Resemblyzer 0.1.4', () => 
     return out.hiddenMean!;
   }
 
-  it.each(reference.items.map((r) => [r.file, r] as const))('%s hidden_mean (TS and WASM frontends): each half cosine >= 0.999', async (_name, r) => {
-    const samples = readPcm16Wav(path.join(dataDir, r.file));
-    for (const frontend of [tsFeatureBackend, wasm]) {
-      const h = await hiddenMeanOfFirstPartial(samples, frontend);
-      expect(cosine(h.subarray(0, 256), r.hiddenMean.slice(0, 256))).toBeGreaterThanOrEqual(0.999);
-      expect(cosine(h.subarray(256), r.hiddenMean.slice(256))).toBeGreaterThanOrEqual(0.999);
-    }
-  });
+  it.each(reference.items.map((r) => [r.file, r] as const))(
+    '%s hidden_mean (TS and WASM frontends): each half cosine >= 0.999',
+    async (_name, r) => {
+      const samples = readPcm16Wav(path.join(dataDir, r.file));
+      for (const frontend of [tsFeatureBackend, wasm]) {
+        const h = await hiddenMeanOfFirstPartial(samples, frontend);
+        expect(cosine(h.subarray(0, 256), r.hiddenMean.slice(0, 256))).toBeGreaterThanOrEqual(0.999);
+        expect(cosine(h.subarray(256), r.hiddenMean.slice(256))).toBeGreaterThanOrEqual(0.999);
+      }
+    },
+  );
 });

@@ -103,4 +103,3 @@ describe('MixedRadixDft', () => {
     expect(() => new MixedRadixDft(14)).toThrow(RangeError);
   });
 });
-

@@ -12,7 +12,14 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import goldens from './kaldi-fbank-goldens.json' with { type: 'json' };
 import { readAudio } from '../../src/audio/index.js';
-import { CAMPPLUS_FBANK_CONFIG, kaldiFbank, kaldiFrameCount, kaldiMel, subtractBandMeans, validateKaldiFbankConfig } from '../../src/features/kaldiFbank.js';
+import {
+  CAMPPLUS_FBANK_CONFIG,
+  kaldiFbank,
+  kaldiFrameCount,
+  kaldiMel,
+  subtractBandMeans,
+  validateKaldiFbankConfig,
+} from '../../src/features/kaldiFbank.js';
 import type { MelSpectrogram } from '../../src/features/types.js';
 import { createWasmBackend } from '../../src/features/wasmBackend.js';
 import { dataDir } from '../embedding/helpers.js';
@@ -47,7 +54,8 @@ function signal(name: string, n: number): Float32Array {
     case 'lcg32768':
       return Float32Array.from(lcgNoise(n, 99), (v) => 32768 * v);
     case 'am-dc':
-      for (let i = 0; i < n; i++) x[i] = 0.1 + 0.3 * Math.sin((2 * Math.PI * 200 * i) / sr) * (0.5 + 0.5 * Math.sin((2 * Math.PI * 3 * i) / sr));
+      for (let i = 0; i < n; i++)
+        x[i] = 0.1 + 0.3 * Math.sin((2 * Math.PI * 200 * i) / sr) * (0.5 + 0.5 * Math.sin((2 * Math.PI * 3 * i) / sr));
       break;
     case 'zeros-sine':
       for (let i = 0; i < n; i++) x[i] = i < 1200 ? 0 : sine(0.25, 1000)(i);

@@ -200,7 +200,18 @@ describe('wasm mel spectrogram (model frontend, <= 1e-4 of the frame max)', () =
   }
 
   it('magnitude spectrum, htk scale, no norm, window shorter than fftSize (512/400), not centred', () => {
-    const c: MelConfig = { ...MODEL, fftSize: 512, windowSamples: 400, spectrum: 'magnitude', melScale: 'htk', melNorm: 'none', center: false, melBands: 64, fMinHz: 60, fMaxHz: 7600 };
+    const c: MelConfig = {
+      ...MODEL,
+      fftSize: 512,
+      windowSamples: 400,
+      spectrum: 'magnitude',
+      melScale: 'htk',
+      melNorm: 'none',
+      center: false,
+      melBands: 64,
+      fMinHz: 60,
+      fMaxHz: 7600,
+    };
     const x = chirp(4000);
     const got = backend.melSpectrogram(x, c);
     expect(got.frames).toBe(1 + Math.floor((4000 - 512) / 160));

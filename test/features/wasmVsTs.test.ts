@@ -54,8 +54,14 @@ describe('wasm vs TypeScript backend, whole mel spectrograms (<= 1e-4)', () => {
   const configs: [string, MelConfig][] = [
     ['voice encoder (n_fft 400, constant)', VOICE_ENCODER_MEL_CONFIG],
     ['n_fft 400, reflect', { ...VOICE_ENCODER_MEL_CONFIG, padMode: 'reflect' }],
-    ['n_fft 512 / window 400, magnitude, htk', { ...VOICE_ENCODER_MEL_CONFIG, fftSize: 512, spectrum: 'magnitude', melScale: 'htk', melBands: 64 }],
-    ['n_fft 1024, not centred', { ...VOICE_ENCODER_MEL_CONFIG, fftSize: 1024, windowSamples: 1024, hopSamples: 256, center: false, melBands: 80 }],
+    [
+      'n_fft 512 / window 400, magnitude, htk',
+      { ...VOICE_ENCODER_MEL_CONFIG, fftSize: 512, spectrum: 'magnitude', melScale: 'htk', melBands: 64 },
+    ],
+    [
+      'n_fft 1024, not centred',
+      { ...VOICE_ENCODER_MEL_CONFIG, fftSize: 1024, windowSamples: 1024, hopSamples: 256, center: false, melBands: 80 },
+    ],
   ];
   for (const [name, config] of configs) {
     it(`synthetic 3.3 s: ${name}`, () => {
@@ -79,7 +85,16 @@ describe('wasm vs TypeScript backend, random shapes (property)', () => {
         fc.integer({ min: 0, max: 1000 }),
         (length, hopSamples, fftSize, windowFraction, padMode, spectrum, center, seed) => {
           const windowSamples = Math.max(2, Math.round(fftSize * windowFraction));
-          const config: MelConfig = { ...VOICE_ENCODER_MEL_CONFIG, fftSize, windowSamples, hopSamples, padMode, spectrum, center, melBands: fftSize < 100 ? 8 : 40 };
+          const config: MelConfig = {
+            ...VOICE_ENCODER_MEL_CONFIG,
+            fftSize,
+            windowSamples,
+            hopSamples,
+            padMode,
+            spectrum,
+            center,
+            melBands: fftSize < 100 ? 8 : 40,
+          };
           const x = synthetic(length + seed).subarray(seed);
           const a = ts.melSpectrogram(x, config);
           const b = wasm.melSpectrogram(x, config);
@@ -95,7 +110,10 @@ if (!existsSync(libriDir)) console.warn(`[wasmVsTs.test] skipping real-speech co
 
 describe.skipIf(!existsSync(libriDir))('wasm vs TypeScript backend on LibriSpeech speech', () => {
   it('3 utterances, voice encoder config', () => {
-    const files = readdirSync(libriDir).filter((f) => f.endsWith('.wav')).sort().slice(0, 3);
+    const files = readdirSync(libriDir)
+      .filter((f) => f.endsWith('.wav'))
+      .sort()
+      .slice(0, 3);
     expect(files.length).toBe(3);
     for (const f of files) {
       const wav = new wavefile.WaveFile(readFileSync(path.join(libriDir, f)));

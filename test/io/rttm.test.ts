@@ -78,9 +78,7 @@ describe('formatRttm', () => {
       { startSec: 2.0004, endSec: 3.5, speaker: 'SPK02' },
       { startSec: 0.1, endSec: 2.0004, speaker: 'SPK01' },
     ]);
-    expect(text).toBe(
-      'SPEAKER film 1 0.100 1.900 <NA> <NA> SPK01 <NA> <NA>\nSPEAKER film 1 2.000 1.500 <NA> <NA> SPK02 <NA> <NA>\n',
-    );
+    expect(text).toBe('SPEAKER film 1 0.100 1.900 <NA> <NA> SPK01 <NA> <NA>\nSPEAKER film 1 2.000 1.500 <NA> <NA> SPK02 <NA> <NA>\n');
     const back = parseRttm(text).turnsByUri.get('film')!;
     expect(back[0].endSec).toBeCloseTo(back[1].startSec, 9);
   });

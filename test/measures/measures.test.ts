@@ -36,7 +36,7 @@ describe('exchanges', () => {
     expect(measureFilm(cast, [t('F1', 0, 3), t('F2', 5, 8)]).exchanges.FF).toBe(1);
   });
 
-  it('takes a turn that starts inside another speaker\'s turn as a reply to it', () => {
+  it("takes a turn that starts inside another speaker's turn as a reply to it", () => {
     // M1 talks over F1's end; F1 answers after M1 stops, though her own turn ended later than his start.
     const m = measureFilm(cast, [t('F1', 0, 5), t('M1', 4, 6), t('F1', 6.5, 8)]);
     expect([m.exchanges.FM, m.exchanges.MF, m.exchanges.FF, m.exchanges.MM]).toEqual([1, 1, 0, 0]);
@@ -46,18 +46,20 @@ describe('exchanges', () => {
     expect(o.exchanges.longestWomenRun).toEqual({ startSec: 0, endSec: 11, speakers: ['F1', 'F2'], turns: 3 });
   });
 
-  it('continues a speaker\'s turn split by a short pause instead of counting a reply', () => {
+  it("continues a speaker's turn split by a short pause instead of counting a reply", () => {
     const m = measureFilm(cast, [t('F1', 0, 3), t('F1', 3.5, 5), t('F2', 5.5, 8), t('F2', 8.3, 9), t('F1', 9.5, 11)]);
     expect(m.exchanges.FF).toBe(2);
     expect(m.exchanges.longestWomenRun).toEqual({ startSec: 0, endSec: 11, speakers: ['F1', 'F2'], turns: 3 });
   });
 
-  it('breaks the women\'s run when a man speaks in between', () => {
+  it("breaks the women's run when a man speaks in between", () => {
     const m = measureFilm(cast, [t('F1', 0, 2), t('F2', 2.5, 4), t('M1', 4.5, 6), t('F1', 6.5, 8), t('F2', 8.5, 10)]);
     expect([m.exchanges.FF, m.exchanges.FM, m.exchanges.MF, m.exchanges.MM]).toEqual([2, 1, 1, 0]);
     expect(m.exchanges.longestWomenRun?.turns).toBe(2);
     expect(m.bechdelVoice.womenTalkToEachOther).toBe(false);
-    expect(measureFilm(cast, [t('F1', 0, 2), t('F2', 2.5, 4), t('M1', 4.5, 6)], { minWomenRunTurns: 2 }).bechdelVoice.womenTalkToEachOther).toBe(true);
+    expect(
+      measureFilm(cast, [t('F1', 0, 2), t('F2', 2.5, 4), t('M1', 4.5, 6)], { minWomenRunTurns: 2 }).bechdelVoice.womenTalkToEachOther,
+    ).toBe(true);
   });
 
   it('accepts turns in any order and ignores turns of unknown speakers', () => {
@@ -72,7 +74,13 @@ describe('exchanges', () => {
   });
 
   it('answers no to both questions with fewer than two women', () => {
-    const m = measureFilm([{ id: 'F1', sex: 'F' }, { id: 'M1', sex: 'M' }], [t('F1', 0, 3), t('M1', 3.5, 6)]);
+    const m = measureFilm(
+      [
+        { id: 'F1', sex: 'F' },
+        { id: 'M1', sex: 'M' },
+      ],
+      [t('F1', 0, 3), t('M1', 3.5, 6)],
+    );
     expect(m.bechdelVoice.atLeastTwoWomen).toBe(false);
     expect(m.bechdelVoice.womenTalkToEachOther).toBe(false);
     expect(m.exchanges.longestWomenRun).toBeNull();
@@ -80,10 +88,18 @@ describe('exchanges', () => {
 });
 
 describe('speech share', () => {
-  it('counts a speaker\'s overlapping turns once and two speakers at once both', () => {
+  it("counts a speaker's overlapping turns once and two speakers at once both", () => {
     const turns = [t('F1', 0, 4), t('F1', 2, 6), t('M1', 0, 4)];
     expect(unionSec(turns.slice(0, 2))).toBe(6);
-    expect(speechSecBySex(turns, new Map([['F1', 'F'], ['M1', 'M']]))).toEqual({ F: 6, M: 4 });
+    expect(
+      speechSecBySex(
+        turns,
+        new Map([
+          ['F1', 'F'],
+          ['M1', 'M'],
+        ]),
+      ),
+    ).toEqual({ F: 6, M: 4 });
     expect(measureFilm(cast, turns).speechShareF).toBe(0.6);
   });
 

@@ -23,10 +23,27 @@ function noiseVoice(id: string, sex: 'M' | 'F', seed: number): SceneVoice {
 
 describe('measures on scripted scenes (truth turns)', () => {
   const casts: Array<Array<[string, 'M' | 'F']>> = [
-    [['F1', 'F'], ['F2', 'F'], ['M1', 'M']],
-    [['F1', 'F'], ['F2', 'F'], ['F3', 'F'], ['M1', 'M'], ['M2', 'M']],
-    [['F1', 'F'], ['M1', 'M'], ['M2', 'M']],
-    [['M1', 'M'], ['M2', 'M']],
+    [
+      ['F1', 'F'],
+      ['F2', 'F'],
+      ['M1', 'M'],
+    ],
+    [
+      ['F1', 'F'],
+      ['F2', 'F'],
+      ['F3', 'F'],
+      ['M1', 'M'],
+      ['M2', 'M'],
+    ],
+    [
+      ['F1', 'F'],
+      ['M1', 'M'],
+      ['M2', 'M'],
+    ],
+    [
+      ['M1', 'M'],
+      ['M2', 'M'],
+    ],
     [['F1', 'F']],
   ];
   for (const [c, cast] of casts.entries()) {
@@ -38,7 +55,12 @@ describe('measures on scripted scenes (truth turns)', () => {
         );
         const m = measureFilm(scene.speakers, scene.turns);
         const e = scene.expected;
-        expect({ FF: m.exchanges.FF, FM: m.exchanges.FM, MF: m.exchanges.MF, MM: m.exchanges.MM }).toEqual({ FF: e.FF, FM: e.FM, MF: e.MF, MM: e.MM });
+        expect({ FF: m.exchanges.FF, FM: m.exchanges.FM, MF: m.exchanges.MF, MM: m.exchanges.MM }).toEqual({
+          FF: e.FF,
+          FM: e.FM,
+          MF: e.MF,
+          MM: e.MM,
+        });
         if (e.longestWomenRun === null) expect(m.exchanges.longestWomenRun).toBeNull();
         else {
           expect(m.exchanges.longestWomenRun).toMatchObject({ speakers: e.longestWomenRun.speakers, turns: e.longestWomenRun.turns });
@@ -57,8 +79,10 @@ describe('measures on scripted scenes (truth turns)', () => {
   }
 });
 
-const hasData = existsSync(path.join(SHARED_DATA_DIR, 'librispeech', 'speakers.csv')) && existsSync(path.join(SHARED_DATA_DIR, 'ina', 'lamartine.wav'));
-if (!hasData) console.warn(`[measures] end-to-end cases skipped: ${SHARED_DATA_DIR} (librispeech, ina) not found (set COUNT_SPEAKERS_DATA)`);
+const hasData =
+  existsSync(path.join(SHARED_DATA_DIR, 'librispeech', 'speakers.csv')) && existsSync(path.join(SHARED_DATA_DIR, 'ina', 'lamartine.wav'));
+if (!hasData)
+  console.warn(`[measures] end-to-end cases skipped: ${SHARED_DATA_DIR} (librispeech, ina) not found (set COUNT_SPEAKERS_DATA)`);
 
 describe.skipIf(!hasData)('measures end to end', () => {
   const tmp = mkdtempSync(path.join(tmpdir(), 'cs-scene-'));
@@ -71,7 +95,7 @@ describe.skipIf(!hasData)('measures end to end', () => {
     rmSync(tmp, { recursive: true, force: true });
   });
 
-  it('lamartine.wav: a woman reads, then a man: one reply, no women\'s exchange', async () => {
+  it("lamartine.wav: a woman reads, then a man: one reply, no women's exchange", async () => {
     const d = await engine.diarize(path.join(SHARED_DATA_DIR, 'ina', 'lamartine.wav'));
     // About 8 s of her, then 7 s of him (ina/truth.json).
     expect(d.speechShareF).toBeGreaterThan(0.45);

@@ -29,7 +29,8 @@ interface Case {
 }
 
 if (!existsSync(refDir)) console.warn(`[der-reference] skipped: ${refDir} not found (set COUNT_SPEAKERS_DATA to the shared data folder)`);
-if (!existsSync(voxDir)) console.warn(`[voxconverse-rttm] skipped: ${voxDir} not found (set COUNT_SPEAKERS_DATA to the shared data folder)`);
+if (!existsSync(voxDir))
+  console.warn(`[voxconverse-rttm] skipped: ${voxDir} not found (set COUNT_SPEAKERS_DATA to the shared data folder)`);
 
 describe.skipIf(!existsSync(refDir))('DER matches md-eval-22 on der-reference/expected.json', () => {
   it('all cases: DER within 0.01 points, times within 0.01 s', async () => {
@@ -78,7 +79,10 @@ describe.skipIf(!existsSync(voxDir))('VoxConverse reference RTTMs', () => {
         for (const [uri, turns] of r.turnsByUri) {
           expect(uri).toBe(name.replace(/\.rttm$/, ''));
           ref.set(uri, turns);
-          hyp.set(uri, turns.map((t) => ({ ...t, speaker: `h_${t.speaker}` })));
+          hyp.set(
+            uri,
+            turns.map((t) => ({ ...t, speaker: `h_${t.speaker}` })),
+          );
         }
         files++;
       }

@@ -68,7 +68,13 @@ describe('scoreDer, hand-computed', () => {
   });
 
   it('UEM limits scoring and trims turns', () => {
-    expectDer(scoreDer([T(0, 4, 'A')], [T(0, 10, 'x')], { uem: [{ startSec: 2, endSec: 5 }] }), { der: 50, missed: 0, fa: 1, conf: 0, scored: 2 });
+    expectDer(scoreDer([T(0, 4, 'A')], [T(0, 10, 'x')], { uem: [{ startSec: 2, endSec: 5 }] }), {
+      der: 50,
+      missed: 0,
+      fa: 1,
+      conf: 0,
+      scored: 2,
+    });
     // A turn crossing the UEM edge gets a boundary (and a collar) there, as dscore trims before md-eval.
     expectDer(scoreDer([T(0, 10, 'A')], [T(0, 10, 'x')], { uem: [{ startSec: 2, endSec: 5 }], collarSec: 0.5 }), {
       der: 0,
@@ -93,7 +99,14 @@ describe('scoreDer, hand-computed', () => {
   it('rejects bad options and turns with ConfigError', () => {
     expect(() => scoreDer([], [], { collarSec: -1 })).toThrow(ConfigError);
     expect(() => scoreDer([T(2, 1, 'A')], [])).toThrow(/ref\[0\]/);
-    expect(() => scoreDer([], [], { uem: [{ startSec: 0, endSec: 5 }, { startSec: 4, endSec: 6 }] })).toThrow(ConfigError);
+    expect(() =>
+      scoreDer([], [], {
+        uem: [
+          { startSec: 0, endSec: 5 },
+          { startSec: 4, endSec: 6 },
+        ],
+      }),
+    ).toThrow(ConfigError);
   });
 
   it('scores an hour with thousands of turns in well under a second', () => {
@@ -172,7 +185,10 @@ describe('maxWeightAssignment', () => {
       fc.property(
         fc.integer({ min: 1, max: 5 }).chain((n) =>
           fc.integer({ min: 1, max: 5 }).chain((m) =>
-            fc.array(fc.array(fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 100 })), { minLength: m, maxLength: m }), { minLength: n, maxLength: n }),
+            fc.array(fc.array(fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 100 })), { minLength: m, maxLength: m }), {
+              minLength: n,
+              maxLength: n,
+            }),
           ),
         ),
         (w) => {

@@ -17,7 +17,8 @@ import { OnnxSegmentationModel } from '../../src/segmentation/model.js';
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const dataDir = process.env.COUNT_SPEAKERS_DATA ?? path.resolve(repoRoot, '../shared/data');
 const hasData = existsSync(path.join(dataDir, 'ina'));
-if (!hasData) console.warn(`[engine] real-recording cases skipped: ${dataDir} not found (set COUNT_SPEAKERS_DATA to the shared data folder)`);
+if (!hasData)
+  console.warn(`[engine] real-recording cases skipped: ${dataDir} not found (set COUNT_SPEAKERS_DATA to the shared data folder)`);
 
 function writeWav(file: string, samples: Float32Array, rate = 16000): void {
   const w = new wavefile.WaveFile();
@@ -138,7 +139,9 @@ describe('options', () => {
       ownSegDispose.mockRestore();
       ownEmbDispose.mockRestore();
       expect(await embedder.embed(new Float32Array(16000).fill(0.1))).not.toBeNull();
-      expect((await segmentation.run(new Float32Array(segmentation.windowSamples), 1)).length).toBe(segmentation.framesPerWindow * segmentation.numClasses);
+      expect((await segmentation.run(new Float32Array(segmentation.windowSamples), 1)).length).toBe(
+        segmentation.framesPerWindow * segmentation.numClasses,
+      );
     } finally {
       await embedder.dispose();
       await segmentation.dispose();

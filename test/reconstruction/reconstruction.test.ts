@@ -12,9 +12,31 @@ function win(startSample: number, rows: Array<[number, number]>, labels: number[
 
 describe('reconstructTurns', () => {
   it('maps local speakers of consecutive windows to global turns, overlap kept for both', () => {
-    const rows1: Array<[number, number]> = [[1, 0], [1, 0], [1, 0], [1, 0], [1, 0], [1, 1], [1, 1], [0, 1], [0, 1], [0, 1]];
+    const rows1: Array<[number, number]> = [
+      [1, 0],
+      [1, 0],
+      [1, 0],
+      [1, 0],
+      [1, 0],
+      [1, 1],
+      [1, 1],
+      [0, 1],
+      [0, 1],
+      [0, 1],
+    ];
     // Second window starts 5 frames later; its local speakers are in the other order.
-    const rows2: Array<[number, number]> = [[1, 1], [1, 1], [1, 0], [1, 0], [1, 0], [0, 0], [0, 0], [0, 0], [0, 0], [0, 0]];
+    const rows2: Array<[number, number]> = [
+      [1, 1],
+      [1, 1],
+      [1, 0],
+      [1, 0],
+      [1, 0],
+      [0, 0],
+      [0, 0],
+      [0, 0],
+      [0, 0],
+      [0, 0],
+    ];
     const turns = reconstructTurns([win(0, rows1, [0, 1]), win(50, rows2, [1, 0])], G, 100, 150, 2, cfg);
     expect(turns.map((t) => [t.speaker, +t.startSec.toFixed(2), +t.endSec.toFixed(2)])).toEqual([
       [0, 0, 0.7],
@@ -31,7 +53,18 @@ describe('reconstructTurns', () => {
   });
 
   it('bridges short gaps and drops flicker', () => {
-    const rows: Array<[number, number]> = [[1, 0], [1, 0], [0, 0], [1, 0], [1, 0], [0, 0], [0, 0], [0, 0], [0, 1], [0, 0]];
+    const rows: Array<[number, number]> = [
+      [1, 0],
+      [1, 0],
+      [0, 0],
+      [1, 0],
+      [1, 0],
+      [0, 0],
+      [0, 0],
+      [0, 0],
+      [0, 1],
+      [0, 0],
+    ];
     const turns = reconstructTurns([win(0, rows, [0, 1])], G, 100, 100, 2, { minGapSec: 0.15, minTurnSec: 0.15 });
     expect(turns.map((t) => [t.speaker, +t.startSec.toFixed(2), +t.endSec.toFixed(2)])).toEqual([[0, 0, 0.5]]);
   });

@@ -77,7 +77,13 @@ describe.skipIf(!hasChromium)('reports in headless Chromium', () => {
     const counts = await page.evaluate(() => {
       const n = (sel: string) => document.querySelectorAll(sel).length;
       const box = document.querySelector('#timeline svg')!.getBoundingClientRect();
-      return { svgs: n('svg'), timelineMarks: n('#timeline svg path'), speakerLabels: [...document.querySelectorAll('#timeline svg text')].map((t) => t.textContent), w: box.width, h: box.height };
+      return {
+        svgs: n('svg'),
+        timelineMarks: n('#timeline svg path'),
+        speakerLabels: [...document.querySelectorAll('#timeline svg text')].map((t) => t.textContent),
+        w: box.width,
+        h: box.height,
+      };
     });
     expect(counts.svgs).toBe(3);
     expect(counts.timelineMarks).toBeGreaterThan(50);
@@ -91,13 +97,25 @@ describe.skipIf(!hasChromium)('reports in headless Chromium', () => {
 
   it('catalogue report: plots drawn, table sorts on a click', async () => {
     const casts: Array<Array<'M' | 'F'>> = [['F', 'F', 'M'], ['M', 'M'], ['F'], ['F', 'M', 'M', 'M'], ['F', 'F'], ['M']];
-    const records = Array.from({ length: 20 }, (_, k) => sceneRecord(`films/film-${String(k + 1).padStart(2, '0')}.wav`, casts[k % casts.length], 120, k + 1));
-    const rows = [...records.map(catalogueRow), catalogueRow({ file: 'films/broken.wav', error: { code: 'NOT_A_WAV', message: 'films/broken.wav: not a WAV' } })];
-    const { page, problems } = await open(await renderCatalogueReport(rows, { engineVersion: 'test', source: 'results.jsonl' }), 'report-catalogue', 1200);
-    const svgs = await page.evaluate(() => ['share-histogram', 'women-per-film', 'share-vs-speakers'].map((id) => document.querySelectorAll(`#${id} svg path`).length));
+    const records = Array.from({ length: 20 }, (_, k) =>
+      sceneRecord(`films/film-${String(k + 1).padStart(2, '0')}.wav`, casts[k % casts.length], 120, k + 1),
+    );
+    const rows = [
+      ...records.map(catalogueRow),
+      catalogueRow({ file: 'films/broken.wav', error: { code: 'NOT_A_WAV', message: 'films/broken.wav: not a WAV' } }),
+    ];
+    const { page, problems } = await open(
+      await renderCatalogueReport(rows, { engineVersion: 'test', source: 'results.jsonl' }),
+      'report-catalogue',
+      1200,
+    );
+    const svgs = await page.evaluate(() =>
+      ['share-histogram', 'women-per-film', 'share-vs-speakers'].map((id) => document.querySelectorAll(`#${id} svg path`).length),
+    );
     for (const n of svgs) expect(n).toBeGreaterThan(5);
     expect(await page.$$eval('#films tbody tr', (trs) => trs.length)).toBe(21);
-    const shareColumn = () => page.$$eval('#films tbody tr', (trs) => trs.map((tr) => (tr as unknown as PageElement).cells[5].getAttribute('data-v') ?? ''));
+    const shareColumn = () =>
+      page.$$eval('#films tbody tr', (trs) => trs.map((tr) => (tr as unknown as PageElement).cells[5].getAttribute('data-v') ?? ''));
     await page.click('#films thead th:nth-child(6)');
     const asc = (await shareColumn()).filter((v) => v !== '').map(Number);
     expect(asc).toEqual([...asc].sort((a, b) => a - b));

@@ -11,7 +11,12 @@ function noiseVoice(id: string, sex: 'M' | 'F', seed: number): SceneVoice {
   return { id, sex, samples };
 }
 
-function recordOf(file: string, durationSec: number, speakers: Array<{ id: string; sex: 'M' | 'F' }>, turns: FilmRecord['turns']): FilmRecord & { M: number; F: number } {
+function recordOf(
+  file: string,
+  durationSec: number,
+  speakers: Array<{ id: string; sex: 'M' | 'F' }>,
+  turns: FilmRecord['turns'],
+): FilmRecord & { M: number; F: number } {
   const speechSec = new Map<string, number>();
   for (const t of turns) speechSec.set(t.speaker, (speechSec.get(t.speaker) ?? 0) + t.endSec - t.startSec);
   const spk = speakers
@@ -22,7 +27,12 @@ function recordOf(file: string, durationSec: number, speakers: Array<{ id: strin
 }
 
 /** A record of a scripted scene of the given cast (truth turns, with overlaps). */
-export function sceneRecord(file: string, cast: ReadonlyArray<'M' | 'F'>, seconds: number, seed: number): FilmRecord & { M: number; F: number } {
+export function sceneRecord(
+  file: string,
+  cast: ReadonlyArray<'M' | 'F'>,
+  seconds: number,
+  seed: number,
+): FilmRecord & { M: number; F: number } {
   const scene = buildScene(
     cast.map((sex, k) => noiseVoice(`SPK${String(k + 1).padStart(2, '0')}`, sex, seed * 10 + k)),
     { seconds, seed },
@@ -36,7 +46,10 @@ export function sceneRecord(file: string, cast: ReadonlyArray<'M' | 'F'>, second
  */
 export function twoHourFilm(): FilmRecord {
   const r = mulberry32(42);
-  const speakers = Array.from({ length: 14 }, (_, k) => ({ id: `SPK${String(k + 1).padStart(2, '0')}`, sex: (k % 3 === 1 ? 'F' : 'M') as 'M' | 'F' }));
+  const speakers = Array.from({ length: 14 }, (_, k) => ({
+    id: `SPK${String(k + 1).padStart(2, '0')}`,
+    sex: (k % 3 === 1 ? 'F' : 'M') as 'M' | 'F',
+  }));
   const turns: Array<{ startSec: number; endSec: number; speaker: string }> = [];
   let t = 2;
   while (t < 7190) {

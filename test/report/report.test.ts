@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { catalogueCsv, catalogueRow, mergeIntervals, overlapIntervals, renderCatalogueReport, renderFilmReport } from '../../src/report/index.js';
+import {
+  catalogueCsv,
+  catalogueRow,
+  mergeIntervals,
+  overlapIntervals,
+  renderCatalogueReport,
+  renderFilmReport,
+} from '../../src/report/index.js';
 import { sceneRecord, twoHourFilm } from './fixtures.js';
 
 const t = (startSec: number, endSec: number) => ({ startSec, endSec });
@@ -70,7 +77,9 @@ describe('catalogue', () => {
   it('writes CSV with a header and quoted cells', () => {
     const csv = catalogueCsv(records.map(catalogueRow));
     const lines = csv.trim().split('\n');
-    expect(lines[0]).toBe('file,durationSec,F,M,speakers,speechSecF,speechSecM,speechShareF,FF,FM,MF,MM,longestWomenRunTurns,atLeastTwoWomen,womenTalkToEachOther,errorCode,errorMessage');
+    expect(lines[0]).toBe(
+      'file,durationSec,F,M,speakers,speechSecF,speechSecM,speechShareF,FF,FM,MF,MM,longestWomenRunTurns,atLeastTwoWomen,womenTalkToEachOther,errorCode,errorMessage',
+    );
     expect(lines).toHaveLength(4);
     expect(lines[2]).toMatch(/^"a\/two, ""quoted"".wav",120,0,2,2,/);
     expect(lines[3]).toBe('a/bad.wav,,,,,,,,,,,,,,,NOT_A_WAV,a/bad.wav: is not a WAV file');

@@ -18,7 +18,18 @@ describe('windowStarts', () => {
 describe('localChunks', () => {
   it('takes the frames where a speaker is alone; overlap frames are left out', () => {
     // speaker 0 frames 0-5, speaker 1 frames 4-9: overlap at 4-5
-    const a = activity([[1, 0], [1, 0], [1, 0], [1, 0], [1, 1], [1, 1], [0, 1], [0, 1], [0, 1], [0, 1]]);
+    const a = activity([
+      [1, 0],
+      [1, 0],
+      [1, 0],
+      [1, 0],
+      [1, 1],
+      [1, 1],
+      [0, 1],
+      [0, 1],
+      [0, 1],
+      [0, 1],
+    ]);
     const chunks = localChunks(a, G, 30, 1000);
     expect(chunks.map((c) => [c.speaker, c.clean, c.samples])).toEqual([
       [0, true, 40],
@@ -28,7 +39,18 @@ describe('localChunks', () => {
   });
 
   it('falls back to overlapped frames when a speaker is never alone long enough, and drops one with too little speech', () => {
-    const a = activity([[1, 1], [1, 1], [1, 1], [1, 0], [0, 0], [0, 0], [0, 0], [0, 0], [0, 0], [0, 0]]);
+    const a = activity([
+      [1, 1],
+      [1, 1],
+      [1, 1],
+      [1, 0],
+      [0, 0],
+      [0, 0],
+      [0, 0],
+      [0, 0],
+      [0, 0],
+      [0, 0],
+    ]);
     const chunks = localChunks(a, G, 30, 1000);
     expect(chunks.map((c) => [c.speaker, c.clean, c.samples])).toEqual([
       [0, false, 40],
@@ -49,6 +71,14 @@ describe('localChunks', () => {
 describe('gatherChunk', () => {
   it('concatenates ranges, clipped to the window', () => {
     const w = Float32Array.from({ length: 10 }, (_, i) => i);
-    expect(Array.from(gatherChunk(w, [[-2, 2], [5, 7], [9, 12]]))).toEqual([0, 1, 5, 6, 9]);
+    expect(
+      Array.from(
+        gatherChunk(w, [
+          [-2, 2],
+          [5, 7],
+          [9, 12],
+        ]),
+      ),
+    ).toEqual([0, 1, 5, 6, 9]);
   });
 });

@@ -48,7 +48,9 @@ describe('segmentationFacts', () => {
     if (value === undefined) delete meta[key];
     else meta[key] = value;
     const where = key === 'num_classes' ? 'powerset' : key;
-    expect(() => segmentationFacts(meta, 'm.onnx')).toThrowError(expect.objectContaining({ code: 'MODEL_MISMATCH', message: expect.stringContaining(where) }));
+    expect(() => segmentationFacts(meta, 'm.onnx')).toThrowError(
+      expect.objectContaining({ code: 'MODEL_MISMATCH', message: expect.stringContaining(where) }),
+    );
   });
 });
 
@@ -65,7 +67,14 @@ describe('OnnxSegmentationModel', () => {
   });
 
   it('exposes the shipped model facts', () => {
-    expect(model).toMatchObject({ sampleRateHz: 16000, windowSamples: 160000, framesPerWindow: 589, numClasses: 7, maxSpeakersPerChunk: 3, frameStartSec: 0 });
+    expect(model).toMatchObject({
+      sampleRateHz: 16000,
+      windowSamples: 160000,
+      framesPerWindow: 589,
+      numClasses: 7,
+      maxSpeakersPerChunk: 3,
+      frameStartSec: 0,
+    });
     expect(model.frameStepSec * 16000).toBeCloseTo(270, 9);
     expect(model.frameDurationSec * 16000).toBeCloseTo(991, 9);
     expect(model.powerset).toEqual([[], [0], [1], [2], [0, 1], [0, 2], [1, 2]]);
@@ -98,10 +107,14 @@ describe('OnnxSegmentationModel', () => {
   it('another ONNX model (no segmentation metadata) is MODEL_MISMATCH', async () => {
     const file = path.join(dir, 'campplus.onnx');
     copyFileSync(path.join(path.dirname(defaultSegmentationModelPath()), 'campplus.onnx'), file);
-    await expect(OnnxSegmentationModel.create({ modelPath: file })).rejects.toThrowError(expect.objectContaining({ code: 'MODEL_MISMATCH' }));
+    await expect(OnnxSegmentationModel.create({ modelPath: file })).rejects.toThrowError(
+      expect.objectContaining({ code: 'MODEL_MISMATCH' }),
+    );
     const junk = path.join(dir, 'junk.onnx');
     writeFileSync(junk, 'not a model');
-    await expect(OnnxSegmentationModel.create({ modelPath: junk })).rejects.toThrowError(expect.objectContaining({ code: 'MODEL_MISMATCH' }));
+    await expect(OnnxSegmentationModel.create({ modelPath: junk })).rejects.toThrowError(
+      expect.objectContaining({ code: 'MODEL_MISMATCH' }),
+    );
   });
 
   it('threads is validated; a disposed model says so', async () => {

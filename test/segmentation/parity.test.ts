@@ -61,7 +61,9 @@ describe.skipIf(missing.length > 0)('segmentation-3.0 ONNX vs the original torch
     const ties = new Set(r.nearTieFrames);
     let disagree = 0;
     for (let f = 0; f < F; f++) if (!ties.has(f) && argmax(frame(f)) !== r.argmax[f]) disagree++;
-    console.log(`${r.file}@${r.startSample}: max |onnx - torch| = ${worst.toExponential(2)} over ${compared.length} frames; argmax agrees on ${F - ties.size - disagree}/${F - ties.size} frames (${ties.size} near ties left out)`);
+    console.log(
+      `${r.file}@${r.startSample}: max |onnx - torch| = ${worst.toExponential(2)} over ${compared.length} frames; argmax agrees on ${F - ties.size - disagree}/${F - ties.size} frames (${ties.size} near ties left out)`,
+    );
     expect(worst).toBeLessThan(TOLERANCE);
     expect(ties.size).toBeLessThan(10);
     expect(disagree).toBe(0);

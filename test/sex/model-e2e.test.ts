@@ -27,7 +27,10 @@ describe.skipIf(!present)('SexModel on real speech', () => {
   const decideChunks = async (chunks: Float32Array[]) => {
     const rows: Float32Array[] = [];
     for (const c of chunks) rows.push(await model.features(c, (await campplus.embed(c))!));
-    return model.decide(rows, chunks.map((c) => c.length / 16000));
+    return model.decide(
+      rows,
+      chunks.map((c) => c.length / 16000),
+    );
   };
 
   it('lamartine.wav: the first 7.5 s are a woman, the last 6.5 s a man', async () => {
@@ -40,7 +43,11 @@ describe.skipIf(!present)('SexModel on real speech', () => {
   });
 
   it('librispeech-long readers (never trained on), decided from ~4 s chunks', async () => {
-    const readers: Array<[string, 'M' | 'F']> = [['198-209-0000.wav', 'F'], ['3436-172162-0000.wav', 'M'], ['5703-47212-0000.wav', 'M']];
+    const readers: Array<[string, 'M' | 'F']> = [
+      ['198-209-0000.wav', 'F'],
+      ['3436-172162-0000.wav', 'M'],
+      ['5703-47212-0000.wav', 'M'],
+    ];
     for (const [file, sex] of readers) {
       const { samples } = await readAudio(path.join(dataDir, 'librispeech-long', file));
       const chunks = [0, 1, 2].map((k) => samples.subarray(k * 64000, Math.min(samples.length, (k + 1) * 64000)));

@@ -17,7 +17,7 @@ describe('makeMusic (synthetic music beds for training conversations)', () => {
     expect(Math.sqrt(energy / x.length)).toBeGreaterThan(0.05);
     expect(x[0]).toBe(0); // sin(0) of both the first note and the kick
   });
-  it('is tonal: most energy sits near the scale\'s harmonics, not spread like noise', () => {
+  it("is tonal: most energy sits near the scale's harmonics, not spread like noise", () => {
     // Zero-crossing rate of white noise at 16 kHz is ~0.5; music below 1 kHz is far lower.
     const x = makeMusic(48000, 2);
     let crossings = 0;

@@ -154,7 +154,8 @@ describe('film conversations (synthetic voices)', () => {
         expect(bySpk.get(spk) ?? 0).toBeCloseTo(secs, 1);
         expect(unionIntervals(ivs.get(spk)!).length).toBe(ivs.get(spk)!.length); // already a union
       }
-      for (const line of f.rttm) expect(Number(line.split(' ')[3]) + Number(line.split(' ')[4])).toBeLessThanOrEqual(f.truth.duration_sec + 1e-3);
+      for (const line of f.rttm)
+        expect(Number(line.split(' ')[3]) + Number(line.split(' ')[4])).toBeLessThanOrEqual(f.truth.duration_sec + 1e-3);
     }
   });
 

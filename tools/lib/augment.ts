@@ -73,7 +73,9 @@ export function makeMusic(n: number, seed: number, sampleRateHz = 16000): Float3
   const beat = Math.round(beatSec * sampleRateHz);
   for (let t = 0; t < n; t += beat) {
     const len = Math.min(n - t, Math.round(0.15 * sampleRateHz));
-    for (let i = 0; i < len; i++) out[t + i] += 0.8 * Math.exp(-i / (0.04 * sampleRateHz)) * Math.sin((2 * Math.PI * (60 + 60 * Math.exp(-i / 800)) * i) / sampleRateHz);
+    for (let i = 0; i < len; i++)
+      out[t + i] +=
+        0.8 * Math.exp(-i / (0.04 * sampleRateHz)) * Math.sin((2 * Math.PI * (60 + 60 * Math.exp(-i / 800)) * i) / sampleRateHz);
   }
   return out;
 }

@@ -79,9 +79,23 @@ function shelf(kind: 'low' | 'high', f0: number, gainDb: number, rateHz: number)
   const al = (Math.sin(w) / 2) * Math.SQRT2; // shelf slope 1
   const sq = 2 * Math.sqrt(A) * al;
   if (kind === 'low') {
-    return norm(A * (A + 1 - (A - 1) * c + sq), 2 * A * (A - 1 - (A + 1) * c), A * (A + 1 - (A - 1) * c - sq), A + 1 + (A - 1) * c + sq, -2 * (A - 1 + (A + 1) * c), A + 1 + (A - 1) * c - sq);
+    return norm(
+      A * (A + 1 - (A - 1) * c + sq),
+      2 * A * (A - 1 - (A + 1) * c),
+      A * (A + 1 - (A - 1) * c - sq),
+      A + 1 + (A - 1) * c + sq,
+      -2 * (A - 1 + (A + 1) * c),
+      A + 1 + (A - 1) * c - sq,
+    );
   }
-  return norm(A * (A + 1 + (A - 1) * c + sq), -2 * A * (A - 1 + (A + 1) * c), A * (A + 1 + (A - 1) * c - sq), A + 1 - (A - 1) * c + sq, 2 * (A - 1 - (A + 1) * c), A + 1 - (A - 1) * c - sq);
+  return norm(
+    A * (A + 1 + (A - 1) * c + sq),
+    -2 * A * (A - 1 + (A + 1) * c),
+    A * (A + 1 + (A - 1) * c - sq),
+    A + 1 - (A - 1) * c + sq,
+    2 * (A - 1 - (A + 1) * c),
+    A + 1 - (A - 1) * c - sq,
+  );
 }
 
 /** 8-bit mu-law companding (the telephone codec's quantisation), scaled to the signal's peak. */

@@ -27,7 +27,11 @@ export interface Room {
 /** A random shoebox room: floor sides 3-12 m, height 2.5-4 m, RT60 0.2-1.0 s, source-mic 0.5-5 m. */
 export function randomRoom(rand: () => number): Room {
   const size: [number, number, number] = [3 + 9 * rand(), 3 + 9 * rand(), 2.5 + 1.5 * rand()];
-  const inside = (): [number, number, number] => [0.5 + (size[0] - 1) * rand(), 0.5 + (size[1] - 1) * rand(), 1 + Math.min(1, size[2] - 2) * rand()];
+  const inside = (): [number, number, number] => [
+    0.5 + (size[0] - 1) * rand(),
+    0.5 + (size[1] - 1) * rand(),
+    1 + Math.min(1, size[2] - 2) * rand(),
+  ];
   const source = inside();
   let mic = inside();
   for (let k = 0; k < 20 && Math.hypot(mic[0] - source[0], mic[1] - source[1], mic[2] - source[2]) < 0.5; k++) mic = inside();
@@ -152,18 +156,39 @@ export function biquad(x: Float32Array, kind: BiquadKind, f0Hz: number, q = Math
   const alpha = Math.sin(w0) / (2 * q);
   let b0: number, b1: number, b2: number, a0: number, a1: number, a2: number;
   if (kind === 'lowpass') {
-    b0 = (1 - cos) / 2; b1 = 1 - cos; b2 = b0; a0 = 1 + alpha; a1 = -2 * cos; a2 = 1 - alpha;
+    b0 = (1 - cos) / 2;
+    b1 = 1 - cos;
+    b2 = b0;
+    a0 = 1 + alpha;
+    a1 = -2 * cos;
+    a2 = 1 - alpha;
   } else if (kind === 'highpass') {
-    b0 = (1 + cos) / 2; b1 = -(1 + cos); b2 = b0; a0 = 1 + alpha; a1 = -2 * cos; a2 = 1 - alpha;
+    b0 = (1 + cos) / 2;
+    b1 = -(1 + cos);
+    b2 = b0;
+    a0 = 1 + alpha;
+    a1 = -2 * cos;
+    a2 = 1 - alpha;
   } else {
     const A = 10 ** (gainDb / 40);
-    b0 = 1 + alpha * A; b1 = -2 * cos; b2 = 1 - alpha * A; a0 = 1 + alpha / A; a1 = -2 * cos; a2 = 1 - alpha / A;
+    b0 = 1 + alpha * A;
+    b1 = -2 * cos;
+    b2 = 1 - alpha * A;
+    a0 = 1 + alpha / A;
+    a1 = -2 * cos;
+    a2 = 1 - alpha / A;
   }
-  let x1 = 0, x2 = 0, y1 = 0, y2 = 0;
+  let x1 = 0,
+    x2 = 0,
+    y1 = 0,
+    y2 = 0;
   for (let i = 0; i < x.length; i++) {
     const xi = x[i];
     const yi = (b0 * xi + b1 * x1 + b2 * x2 - a1 * y1 - a2 * y2) / a0;
-    x2 = x1; x1 = xi; y2 = y1; y1 = yi;
+    x2 = x1;
+    x1 = xi;
+    y2 = y1;
+    y1 = yi;
     x[i] = yi;
   }
   return x;

@@ -464,7 +464,12 @@ export function loadFilmVoices(set: 'calib' | 'test'): { readers: FilmVoice[]; e
     const longDir = requireSharedData('librispeech-long');
     for (const line of readFileSync(path.join(longDir, 'speakers.csv'), 'utf8').trim().split('\n').slice(1)) {
       const [speaker, sex, file] = line.split(',');
-      extras.push({ id: `L${speaker}`, sex: sex as 'M' | 'F', audio: trimSilence(readWav16k(path.join(longDir, file))), source: 'librispeech-long' });
+      extras.push({
+        id: `L${speaker}`,
+        sex: sex as 'M' | 'F',
+        audio: trimSilence(readWav16k(path.join(longDir, file))),
+        source: 'librispeech-long',
+      });
     }
     const sess = requireSharedData('sessions');
     const parts = readdirSync(sess)
@@ -485,7 +490,10 @@ export function loadFilmVoices(set: 'calib' | 'test'): { readers: FilmVoice[]; e
 export function loadMusicBeds(): Record<string, Float32Array> {
   const dir = requireSharedData('music');
   const beds: Record<string, Float32Array> = {};
-  for (const f of readdirSync(dir).filter((n) => n.endsWith('.wav')).sort()) beds[f.slice(0, -4)] = readWav16k(path.join(dir, f));
+  for (const f of readdirSync(dir)
+    .filter((n) => n.endsWith('.wav'))
+    .sort())
+    beds[f.slice(0, -4)] = readWav16k(path.join(dir, f));
   return beds;
 }
 

@@ -64,7 +64,7 @@ export function synthRir(room: RoomSpec, rand: () => number, rateHz = 16000): Fl
   // Late tail: noise split in two bands by a one-pole low-pass, the high band decaying at 0.7 x RT60.
   const onset = Math.round(((Math.min(lx, ly, lz) / SPEED_OF_SOUND_MPS) * rateHz) / 2);
   const tail = new Float64Array(n);
-  const decayLo = (6.9078 / rt60Sec) / rateHz; // amplitude: 60 dB of energy over RT60
+  const decayLo = 6.9078 / rt60Sec / rateHz; // amplitude: 60 dB of energy over RT60
   const decayHi = decayLo / 0.7;
   let lp = 0;
   const a = Math.exp((-2 * Math.PI * 1500) / rateHz);
@@ -78,7 +78,7 @@ export function synthRir(room: RoomSpec, rand: () => number, rateHz = 16000): Fl
   for (let i = 0; i < n; i++) e += tail[i] * tail[i];
   const criticalM = 0.057 * Math.sqrt(volume / rt60Sec);
   // Direct energy is 1 at r0 (h[0] = 1); diffuse energy is (r0 / rc)^2 of it.
-  const g = e > 0 ? (r0 / criticalM) / Math.sqrt(e) : 0;
+  const g = e > 0 ? r0 / criticalM / Math.sqrt(e) : 0;
   for (let i = 0; i < n; i++) h[i] += g * tail[i];
   return h;
 }

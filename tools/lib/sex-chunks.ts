@@ -25,16 +25,7 @@ import { OnnxVoiceEncoder } from '../../src/embedding/onnxVoiceEncoder.js';
 import { parseRttm } from '../../src/io/index.js';
 import { normalisedCampPlus, SEX_BLOCK_DIMS, type SexFeatureBlock } from '../../src/sex/model.js';
 import { addNoise, makeMusic, NOISE_KINDS } from './augment.js';
-import {
-  bedSegment,
-  codecLowpass,
-  mixAtSnr,
-  randomEq,
-  randomRoom,
-  reverberate,
-  setLevel,
-  telephoneBand,
-} from './film-augment.js';
+import { bedSegment, codecLowpass, mixAtSnr, randomEq, randomRoom, reverberate, setLevel, telephoneBand } from './film-augment.js';
 import { mulberry32 } from './rng.js';
 import { readLibriSpeakers, REPO_ROOT, requireSharedData } from './shared-data.js';
 
@@ -83,18 +74,36 @@ export async function collectSexSpeakers(): Promise<SexSpeaker[]> {
   for (const r of readLibriSpeakers()) {
     const { samples } = await readAudio(r.file);
     const id = `libri-${r.speaker}`;
-    out.push({ id, source: 'librispeech', sex: r.sex, fold: foldOf(id), speechSec: samples.length / SR, evaluated: true, chunks: evenPieces(samples, 4).map((s, i) => ({ id: `${id}#${i}`, samples: s })) });
+    out.push({
+      id,
+      source: 'librispeech',
+      sex: r.sex,
+      fold: foldOf(id),
+      speechSec: samples.length / SR,
+      evaluated: true,
+      chunks: evenPieces(samples, 4).map((s, i) => ({ id: `${id}#${i}`, samples: s })),
+    });
   }
   const longDir = requireSharedData('librispeech-long');
   for (const line of readFileSync(path.join(longDir, 'speakers.csv'), 'utf8').trim().split('\n').slice(1)) {
     const [speaker, sex, file] = line.split(',');
     const { samples } = await readAudio(path.join(longDir, file));
     const id = `libri-long-${speaker}`;
-    out.push({ id, source: 'librispeech-long', sex: sex as 'M' | 'F', fold: foldOf(id), speechSec: samples.length / SR, evaluated: true, chunks: evenPieces(samples, 4).map((s, i) => ({ id: `${id}#${i}`, samples: s })) });
+    out.push({
+      id,
+      source: 'librispeech-long',
+      sex: sex as 'M' | 'F',
+      fold: foldOf(id),
+      speechSec: samples.length / SR,
+      evaluated: true,
+      chunks: evenPieces(samples, 4).map((s, i) => ({ id: `${id}#${i}`, samples: s })),
+    });
   }
   const amiDir = requireSharedData('ami');
   const ami = new Map<string, { secs: number; chunks: { id: string; samples: Float32Array }[] }>();
-  for (const f of readdirSync(amiDir).filter((x) => x.endsWith('.rttm')).sort()) {
+  for (const f of readdirSync(amiDir)
+    .filter((x) => x.endsWith('.rttm'))
+    .sort()) {
     const uri = f.replace(/\.rttm$/, '');
     const turns = [...parseRttm(readFileSync(path.join(amiDir, f), 'utf8'), f).turnsByUri.values()].flat();
     const { samples } = await readAudio(path.join(amiDir, `${uri}.wav`));
@@ -122,18 +131,37 @@ export async function collectSexSpeakers(): Promise<SexSpeaker[]> {
   for (const [spk, e] of [...ami].sort((a, b) => a[0].localeCompare(b[0]))) {
     if (e.chunks.length === 0) continue;
     const id = `ami-${spk}`;
-    out.push({ id, source: 'ami', sex: spk[0].toUpperCase() as 'M' | 'F', fold: foldOf(id), speechSec: e.secs, evaluated: e.secs >= 2, chunks: e.chunks });
+    out.push({
+      id,
+      source: 'ami',
+      sex: spk[0].toUpperCase() as 'M' | 'F',
+      fold: foldOf(id),
+      speechSec: e.secs,
+      evaluated: e.secs >= 2,
+      chunks: e.chunks,
+    });
   }
   const sessDir = requireSharedData('sessions');
   const sessChunks: { id: string; samples: Float32Array }[] = [];
-  for (const f of readdirSync(sessDir).filter((x) => x.endsWith('.wav')).sort()) {
+  for (const f of readdirSync(sessDir)
+    .filter((x) => x.endsWith('.wav'))
+    .sort()) {
     const { samples } = await readAudio(path.join(sessDir, f));
     const len = 8 * SR;
     const count = Math.min(4, Math.floor(samples.length / len));
     const stride = Math.floor(samples.length / Math.max(1, count));
-    for (let k = 0; k < count; k++) sessChunks.push({ id: `sessions-${f}+${(k * stride) / SR}`, samples: samples.subarray(k * stride, k * stride + len) });
+    for (let k = 0; k < count; k++)
+      sessChunks.push({ id: `sessions-${f}+${(k * stride) / SR}`, samples: samples.subarray(k * stride, k * stride + len) });
   }
-  out.push({ id: 'sessions-man', source: 'sessions', sex: 'M', fold: foldOf('sessions-man'), speechSec: sessChunks.length * 8, evaluated: true, chunks: sessChunks });
+  out.push({
+    id: 'sessions-man',
+    source: 'sessions',
+    sex: 'M',
+    fold: foldOf('sessions-man'),
+    speechSec: sessChunks.length * 8,
+    evaluated: true,
+    chunks: sessChunks,
+  });
   return out;
 }
 
@@ -142,7 +170,10 @@ export async function musicBeds(): Promise<{ name: string; samples: Float32Array
   if (beds) return beds;
   const dir = requireSharedData('music');
   const list: { name: string; samples: Float32Array }[] = [];
-  for (const f of readdirSync(dir).filter((x) => x.endsWith('.wav')).sort()) list.push({ name: f, samples: (await readAudio(path.join(dir, f))).samples });
+  for (const f of readdirSync(dir)
+    .filter((x) => x.endsWith('.wav'))
+    .sort())
+    list.push({ name: f, samples: (await readAudio(path.join(dir, f))).samples });
   if (list.length < SEX_FOLDS) throw new Error(`${dir}: expected ${SEX_FOLDS} music beds, received ${list.length}`);
   beds = list;
   return list;
@@ -166,7 +197,9 @@ export async function degrade(chunk: Float32Array, chunkId: string, fold: number
     // Training copies for the hardest case: a room, then synthetic music or noise at 0-12 dB.
     const wet = reverberate(chunk, randomRoom(rand), seed);
     const snrDb = 12 * rand();
-    return rand() < 0.7 ? mixAtSnr(wet, makeMusic(wet.length, seed), snrDb) : addNoise(wet, NOISE_KINDS[Math.floor(rand() * 3)], snrDb, seed);
+    return rand() < 0.7
+      ? mixAtSnr(wet, makeMusic(wet.length, seed), snrDb)
+      : addNoise(wet, NOISE_KINDS[Math.floor(rand() * 3)], snrDb, seed);
   }
   // Training copies: a random chain of the same kinds of damage, synthetic music or noise only.
   let x = chunk;
@@ -208,7 +241,11 @@ function saveCache(file: string, rows: Map<string, Float32Array>): void {
  * Features of every chunk under `condition`, read from the cache or computed (and cached every
  * 100 chunks, so an interrupted run resumes). `progress` is called every 50 chunks.
  */
-export async function chunkFeatures(speakers: readonly SexSpeaker[], condition: SexCondition, progress?: (done: number, total: number) => void): Promise<ChunkFeatures> {
+export async function chunkFeatures(
+  speakers: readonly SexSpeaker[],
+  condition: SexCondition,
+  progress?: (done: number, total: number) => void,
+): Promise<ChunkFeatures> {
   const file = path.join(CACHE_DIR, `v${CACHE_VERSION}-${condition}.json`);
   const rows = new Map<string, Float32Array>();
   if (existsSync(file)) {

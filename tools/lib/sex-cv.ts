@@ -6,7 +6,16 @@
  */
 import { logit, trainLogistic, trainLogisticLbfgs, type LogisticModel } from '../../src/sex/logistic.js';
 import { SEX_BLOCK_DIMS, type SexFeatureBlock } from '../../src/sex/model.js';
-import { AUGMENT_COPIES, EVAL_CONDITIONS, SEX_FOLDS, selectBlocks, type ChunkFeatures, type EvalCondition, type SexCondition, type SexSpeaker } from './sex-chunks.js';
+import {
+  AUGMENT_COPIES,
+  EVAL_CONDITIONS,
+  SEX_FOLDS,
+  selectBlocks,
+  type ChunkFeatures,
+  type EvalCondition,
+  type SexCondition,
+  type SexSpeaker,
+} from './sex-chunks.js';
 
 export type FeatureTable = ReadonlyMap<SexCondition, ChunkFeatures>;
 
@@ -76,7 +85,13 @@ export function crossValidateSex(
 ): CvResult {
   const scores = new Map<string, Record<EvalCondition, number>>();
   for (let f = 0; f < SEX_FOLDS; f++) {
-    const model = trainSexRegression(speakers.filter((s) => s.fold !== f), table, blocks, l2, conditions);
+    const model = trainSexRegression(
+      speakers.filter((s) => s.fold !== f),
+      table,
+      blocks,
+      l2,
+      conditions,
+    );
     for (const s of speakers.filter((x) => x.fold === f)) {
       const rec = {} as Record<EvalCondition, number>;
       for (const c of EVAL_CONDITIONS) rec[c] = speakerScore(model, s, table.get(c)!, blocks);
@@ -92,7 +107,11 @@ export interface ConditionAccuracy {
   wrong: string[];
 }
 
-export function accuracyByCondition(speakers: readonly SexSpeaker[], cv: CvResult, calibration = { scale: 1, bias: 0 }): Record<EvalCondition, ConditionAccuracy> {
+export function accuracyByCondition(
+  speakers: readonly SexSpeaker[],
+  cv: CvResult,
+  calibration = { scale: 1, bias: 0 },
+): Record<EvalCondition, ConditionAccuracy> {
   const out = {} as Record<EvalCondition, ConditionAccuracy>;
   const ev = speakers.filter((s) => s.evaluated);
   for (const c of EVAL_CONDITIONS) {
@@ -122,7 +141,11 @@ export function fitCalibration(speakers: readonly SexSpeaker[], cv: CvResult): {
 }
 
 /** Expected calibration error of the speakers' confidences (10 bins) and their mean log loss. */
-export function calibrationReport(speakers: readonly SexSpeaker[], cv: CvResult, cal: { scale: number; bias: number }): { ece: number; logLoss: number } {
+export function calibrationReport(
+  speakers: readonly SexSpeaker[],
+  cv: CvResult,
+  cal: { scale: number; bias: number },
+): { ece: number; logLoss: number } {
   const bins = Array.from({ length: 10 }, () => ({ n: 0, conf: 0, right: 0 }));
   let loss = 0;
   let n = 0;

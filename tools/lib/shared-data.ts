@@ -10,9 +10,7 @@ export const SHARED_DATA_DIR = process.env.COUNT_SPEAKERS_DATA ?? path.resolve(R
 export function requireSharedData(sub = ''): string {
   const dir = path.join(SHARED_DATA_DIR, sub);
   if (!existsSync(dir)) {
-    throw new Error(
-      `Shared data not found at ${dir}. Put the data folder at ../shared/data beside the clone, or set COUNT_SPEAKERS_DATA.`,
-    );
+    throw new Error(`Shared data not found at ${dir}. Put the data folder at ../shared/data beside the clone, or set COUNT_SPEAKERS_DATA.`);
   }
   return dir;
 }

@@ -62,7 +62,5 @@ export function speechActivity(x: Float32Array): Array<[number, number]> {
     if (last && r[0] - last[1] < 10) last[1] = r[1];
     else merged.push([...r]);
   }
-  return merged
-    .filter(([s, t]) => t - s >= 3)
-    .map(([s, t]) => [s * FRAME_SAMPLES, Math.min(x.length, t * FRAME_SAMPLES)]);
+  return merged.filter(([s, t]) => t - s >= 3).map(([s, t]) => [s * FRAME_SAMPLES, Math.min(x.length, t * FRAME_SAMPLES)]);
 }

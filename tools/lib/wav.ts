@@ -25,7 +25,8 @@ export function readWavMono(file: string): { samples: Float32Array; rateHz: numb
       bits = b.readUInt16LE(pos + 22);
     } else if (id === 'data') {
       const pcm16 = format === 1 && bits === 16;
-      if (!pcm16 && !(format === 3 && bits === 32)) throw new Error(`${file}: expected 16-bit PCM or 32-bit float, received format ${format} with ${bits} bits`);
+      if (!pcm16 && !(format === 3 && bits === 32))
+        throw new Error(`${file}: expected 16-bit PCM or 32-bit float, received format ${format} with ${bits} bits`);
       const width = bits / 8;
       const frames = Math.floor(Math.min(size, b.length - pos - 8) / (width * channels));
       const out = new Float32Array(frames);
