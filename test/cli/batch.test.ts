@@ -5,13 +5,13 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync, appendFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parseBatchArgs, rttmPathOf, runBatch } from '../../src/cli/batch.js';
 import { capture } from './capture.js';
+import { cliCommand } from './spawnCli.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const dataDir = process.env.COUNT_SPEAKERS_DATA ?? path.resolve(repoRoot, '../shared/data');
@@ -148,21 +148,8 @@ describe.skipIf(!hasData)('count-speakers batch on real recordings', () => {
     const out = path.join(dir, 'results.jsonl');
     const args = ['batch', corpus, '--out', out, '--jobs', '1'];
 
-    const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
-    const mainUrl = pathToFileURL(path.join(repoRoot, 'src', 'cli', 'main.ts')).href;
-    const child = spawn(
-      process.execPath,
-      [
-        '--import',
-        tsx,
-        '--input-type=module',
-        '-e',
-        `const { main } = await import(${JSON.stringify(mainUrl)}); process.exitCode = await main(process.argv.slice(1));`,
-        '--',
-        ...args,
-      ],
-      { stdio: ['ignore', 'ignore', 'pipe'] },
-    );
+    const [node, ...nodeArgs] = cliCommand();
+    const child = spawn(node, [...nodeArgs, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
     const exited = new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
