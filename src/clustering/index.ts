@@ -7,7 +7,7 @@
  * pyannote's min_cluster_size rule. Memory stays sub-quadratic in the number of embeddings:
  * beyond maxAhcPoints, chunks are clustered first (reduceByChunks).
  */
-import { checkNumber, mergeConfig } from '../config/index.js';
+import { validateNumbers } from '../config/index.js';
 import { ConfigError } from '../errors/index.js';
 import { averageLinkage, cutDendrogram, mergesBelow } from './ahc.js';
 
@@ -54,15 +54,16 @@ export const DEFAULT_CLUSTERING_CONFIG: Readonly<ClusteringConfig> = Object.free
 });
 
 export function validateClusteringConfig(partial?: Partial<ClusteringConfig>): ClusteringConfig {
-  const c = mergeConfig('clustering', DEFAULT_CLUSTERING_CONFIG, partial);
-  checkNumber('clustering.threshold', c.threshold, { min: 0, max: 2 });
-  checkNumber('clustering.minClusterSec', c.minClusterSec, { min: 0, max: 3600 });
-  checkNumber('clustering.foldThreshold', c.foldThreshold, { min: 0, max: 2 });
-  checkNumber('clustering.minTrainSec', c.minTrainSec, { min: 0, max: 60 });
-  checkNumber('clustering.numSpeakers', c.numSpeakers, { min: 0, max: 1000, integer: true });
-  checkNumber('clustering.minSpeakers', c.minSpeakers, { min: 1, max: 1000, integer: true });
-  checkNumber('clustering.maxSpeakers', c.maxSpeakers, { min: 1, max: 1000, integer: true });
-  checkNumber('clustering.maxAhcPoints', c.maxAhcPoints, { min: 2, max: 20000, integer: true });
+  const c = validateNumbers('clustering', DEFAULT_CLUSTERING_CONFIG, partial, {
+    threshold: { min: 0, max: 2 },
+    minClusterSec: { min: 0, max: 3600 },
+    foldThreshold: { min: 0, max: 2 },
+    minTrainSec: { min: 0, max: 60 },
+    numSpeakers: { min: 0, max: 1000, integer: true },
+    minSpeakers: { min: 1, max: 1000, integer: true },
+    maxSpeakers: { min: 1, max: 1000, integer: true },
+    maxAhcPoints: { min: 2, max: 20000, integer: true },
+  });
   if (c.minSpeakers > c.maxSpeakers) {
     throw new ConfigError('clustering.minSpeakers', `<= maxSpeakers (${c.maxSpeakers})`, c.minSpeakers);
   }

@@ -52,3 +52,22 @@ export function mergeConfig<T extends object>(section: string, defaults: Readonl
   for (const [k, v] of Object.entries(partial)) if (v !== undefined) merged[k] = v;
   return merged as T;
 }
+
+export type NumberBounds = { min?: number; max?: number; integer?: boolean; exclusiveMin?: boolean };
+
+/**
+ * Merge a partial config over its frozen defaults and check every numeric field against its
+ * bounds (fields named `section.field` in errors). Cross-field rules stay with the caller.
+ */
+export function validateNumbers<T extends object>(
+  section: string,
+  defaults: Readonly<T>,
+  partial: unknown,
+  bounds: { [K in keyof T]?: NumberBounds | ((c: T) => NumberBounds) },
+): T {
+  const c = mergeConfig(section, defaults, partial);
+  for (const [field, b] of Object.entries(bounds) as Array<[keyof T & string, NumberBounds | ((c: T) => NumberBounds)]>) {
+    checkNumber(section ? `${section}.${field}` : field, c[field], typeof b === 'function' ? b(c) : b);
+  }
+  return c;
+}

@@ -7,24 +7,20 @@
  * The filterbank runs in the WASM DSP core when it loads (same numbers as the TypeScript one,
  * which the golden tests pin) and in TypeScript otherwise.
  */
-import { fileURLToPath } from 'node:url';
 import type * as ort from 'onnxruntime-node';
 import { checkNumber, checkOneOf } from '../config/index.js';
 import { CountSpeakersError } from '../errors/index.js';
 import { CAMPPLUS_FBANK_CONFIG, kaldiFbank, kaldiFrameCount, subtractBandMeans } from '../features/kaldiFbank.js';
 import { createWasmBackend, type WasmFeatureBackend } from '../features/wasmBackend.js';
-import { openOnnxModel, runFeatureBatch, type OnnxModelSpec } from '../runtime/onnxSession.js';
+import { openOnnxModel, runFeatureBatch, shippedModelPath, type OnnxModelOptions, type OnnxModelSpec } from '../runtime/onnxSession.js';
 
 export const CAMPPLUS_MODEL_FILE = 'campplus.onnx';
 
 export function defaultCampPlusPath(): string {
-  return fileURLToPath(new URL(`../../models/${CAMPPLUS_MODEL_FILE}`, import.meta.url));
+  return shippedModelPath(CAMPPLUS_MODEL_FILE);
 }
 
-export interface CampPlusOptions {
-  modelPath?: string;
-  /** ONNX intra-op threads (default 1). */
-  threads?: number;
+export interface CampPlusOptions extends OnnxModelOptions {
   /**
    * Where the Kaldi filterbank runs: 'wasm' (the default: the WASM core, falling back to
    * TypeScript when it cannot load) or 'ts'. Given explicitly, 'wasm' throws WASM_UNAVAILABLE

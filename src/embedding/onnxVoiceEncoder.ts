@@ -3,13 +3,12 @@
  * run with onnxruntime-node. One InferenceSession per instance, reused, released by dispose().
  */
 import '../runtime/onnxRuntimeEnv.js'; // before onnxruntime-node loads
-import { fileURLToPath } from 'node:url';
 import * as ort from 'onnxruntime-node';
 import { checkNumber } from '../config/index.js';
 import { ModelError } from '../errors/index.js';
 import { VOICE_ENCODER_MEL_CONFIG } from '../features/melConfig.js';
 import type { MelConfig } from '../features/types.js';
-import { openOnnxModel, type OnnxModelSpec } from '../runtime/onnxSession.js';
+import { openOnnxModel, shippedModelPath, type OnnxModelOptions, type OnnxModelSpec } from '../runtime/onnxSession.js';
 import type { EmbeddingModel, EncoderOutput } from './types.js';
 
 export const VOICE_ENCODER_MODEL_FILE = 'voice-encoder.onnx';
@@ -18,15 +17,10 @@ const OUTPUT = 'embedding';
 const HIDDEN_MEAN = 'hidden_mean';
 
 export function defaultVoiceEncoderPath(): string {
-  // Same relative place from src/embedding (tsx, tests) and dist/embedding (built package).
-  return fileURLToPath(new URL(`../../models/${VOICE_ENCODER_MODEL_FILE}`, import.meta.url));
+  return shippedModelPath(VOICE_ENCODER_MODEL_FILE);
 }
 
-export interface VoiceEncoderOptions {
-  modelPath?: string;
-  /** ONNX intra-op threads (default 1). */
-  threads?: number;
-}
+export type VoiceEncoderOptions = OnnxModelOptions;
 
 /** Frontend facts the model file must state, checked against the code's mel config. */
 function expectedMetadata(mel: Readonly<MelConfig>): Record<string, string> {

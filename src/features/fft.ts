@@ -198,14 +198,15 @@ export class MixedRadixDft implements ComplexDft {
           dr = x[i3],
           di = x[i3 + 1];
         // 4-point DFT with w4 = -i: y1 = a - i b - c + i d, y3 = a + i b - c - i d
-        const apcr = ar + cr,
-          apci = ai + ci,
-          amcr = ar - cr,
-          amci = ai - ci;
-        const bpdr = br + dr,
-          bpdi = bi + di,
-          bmdr = br - dr,
-          bmdi = bi - di;
+        // Sums and differences of the pairs (a, c) and (b, d): p = plus, m = minus.
+        const apcr = ar + cr;
+        const apci = ai + ci;
+        const amcr = ar - cr;
+        const amci = ai - ci;
+        const bpdr = br + dr;
+        const bpdi = bi + di;
+        const bmdr = br - dr;
+        const bmdi = bi - di;
         const y0r = apcr + bpdr,
           y0i = apci + bpdi;
         const y2r = apcr - bpdr,
@@ -218,12 +219,9 @@ export class MixedRadixDft implements ComplexDft {
         const os = 2 * s;
         y[o0] = y0r;
         y[o0 + 1] = y0i;
-        y[o0 + os] = y1r * w1r - y1i * w1i;
-        y[o0 + os + 1] = y1r * w1i + y1i * w1r;
-        y[o0 + 2 * os] = y2r * w2r - y2i * w2i;
-        y[o0 + 2 * os + 1] = y2r * w2i + y2i * w2r;
-        y[o0 + 3 * os] = y3r * w3r - y3i * w3i;
-        y[o0 + 3 * os + 1] = y3r * w3i + y3i * w3r;
+        putTwiddled(y, o0 + os, y1r, y1i, w1r, w1i);
+        putTwiddled(y, o0 + 2 * os, y2r, y2i, w2r, w2i);
+        putTwiddled(y, o0 + 3 * os, y3r, y3i, w3r, w3i);
       }
     }
   }
@@ -285,14 +283,10 @@ export class MixedRadixDft implements ComplexDft {
         const o = 2 * (k + s * 5 * j);
         y[o] = a0r + t1r + t2r;
         y[o + 1] = a0i + t1i + t2i;
-        y[o + os] = y1r * w1r - y1i * w1i;
-        y[o + os + 1] = y1r * w1i + y1i * w1r;
-        y[o + 2 * os] = y2r * w2r - y2i * w2i;
-        y[o + 2 * os + 1] = y2r * w2i + y2i * w2r;
-        y[o + 3 * os] = y3r * w3r - y3i * w3i;
-        y[o + 3 * os + 1] = y3r * w3i + y3i * w3r;
-        y[o + 4 * os] = y4r * w4r - y4i * w4i;
-        y[o + 4 * os + 1] = y4r * w4i + y4i * w4r;
+        putTwiddled(y, o + os, y1r, y1i, w1r, w1i);
+        putTwiddled(y, o + 2 * os, y2r, y2i, w2r, w2i);
+        putTwiddled(y, o + 3 * os, y3r, y3i, w3r, w3i);
+        putTwiddled(y, o + 4 * os, y4r, y4i, w4r, w4i);
       }
     }
   }
@@ -379,4 +373,10 @@ export class PackedRealFft implements RealFft {
       out[k] = xr * xr + xi * xi;
     }
   }
+}
+
+/** y[at], y[at + 1] = (re + i im) * (wr + i wi): one butterfly output times its twiddle. */
+function putTwiddled(y: Float64Array, at: number, re: number, im: number, wr: number, wi: number): void {
+  y[at] = re * wr - im * wi;
+  y[at + 1] = re * wi + im * wr;
 }

@@ -211,25 +211,11 @@ export class WasmFeatureBackend implements FeatureBackend {
     const frames = kaldiFrameCount(samples.length, config);
     const data = new Float32Array(frames * melBands);
     if (frames === 0) return { data, frames, melBands };
-    const chunk = Math.min(frames, CHUNK_FRAMES);
-    const c = this.core;
-    let inPtr = 0;
-    let outPtr = 0;
-    try {
-      inPtr = this.alloc(((chunk - 1) * hop + windowSamples) * 4);
-      outPtr = this.alloc(chunk * melBands * 4);
-      for (let t0 = 0; t0 < frames; t0 += chunk) {
-        const count = Math.min(chunk, frames - t0);
-        const start = t0 * hop;
-        this.f32(inPtr, (count - 1) * hop + windowSamples).set(samples.subarray(start, start + (count - 1) * hop + windowSamples));
-        const rc = c.dsp_kfb_frames(kfb, inPtr, count, hop, outPtr);
-        if (rc !== 0) throw new CountSpeakersError('INTERNAL', `dsp_kfb_frames returned ${rc} (expected 0). Fix: report this bug.`);
-        data.set(this.f32(outPtr, count * melBands), t0 * melBands);
-      }
-    } finally {
-      c.dsp_free(outPtr);
-      c.dsp_free(inPtr);
-    }
+    this.framesInChunks(data, frames, melBands, hop, windowSamples, 'dsp_kfb_frames', (inPtr, outPtr, t0, count) => {
+      const start = t0 * hop;
+      this.f32(inPtr, (count - 1) * hop + windowSamples).set(samples.subarray(start, start + (count - 1) * hop + windowSamples));
+      return this.core.dsp_kfb_frames(kfb, inPtr, count, hop, outPtr);
+    });
     return { data, frames, melBands };
   }
 
@@ -402,25 +388,43 @@ export class WasmFeatureBackend implements FeatureBackend {
     if (frames === 0) return result;
     const s = this.setup(config);
     const pad = config.center ? Math.floor(n / 2) : 0;
+    this.framesInChunks(data, frames, width, hop, n, 'dsp_frames', (inPtr, outPtr, t0, count) => {
+      fillPadded(this.f32(inPtr, (count - 1) * hop + n), samples, t0 * hop - pad, config.padMode);
+      return this.core.dsp_frames(s.plan, inPtr, count, hop, s.window, kind, s.mel, outPtr);
+    });
+    return result;
+  }
+
+  /**
+   * Frames in chunks of CHUNK_FRAMES so the WASM heap holds one chunk's input and output at a
+   * time: `step` fills the input at inPtr and runs the core into outPtr, returning its status.
+   */
+  private framesInChunks(
+    data: Float32Array,
+    frames: number,
+    width: number,
+    hop: number,
+    frameSamples: number,
+    coreFunction: string,
+    step: (inPtr: number, outPtr: number, t0: number, count: number) => number,
+  ): void {
     const chunk = Math.min(frames, CHUNK_FRAMES);
     const c = this.core;
     let inPtr = 0;
     let outPtr = 0;
     try {
-      inPtr = this.alloc(((chunk - 1) * hop + n) * 4);
+      inPtr = this.alloc(((chunk - 1) * hop + frameSamples) * 4);
       outPtr = this.alloc(chunk * width * 4);
       for (let t0 = 0; t0 < frames; t0 += chunk) {
         const count = Math.min(chunk, frames - t0);
-        fillPadded(this.f32(inPtr, (count - 1) * hop + n), samples, t0 * hop - pad, config.padMode);
-        const rc = c.dsp_frames(s.plan, inPtr, count, hop, s.window, kind, s.mel, outPtr);
-        if (rc !== 0) throw new CountSpeakersError('INTERNAL', `dsp_frames returned ${rc} (expected 0). Fix: report this bug.`);
+        const rc = step(inPtr, outPtr, t0, count);
+        if (rc !== 0) throw new CountSpeakersError('INTERNAL', `${coreFunction} returned ${rc} (expected 0). Fix: report this bug.`);
         data.set(this.f32(outPtr, count * width), t0 * width);
       }
     } finally {
       c.dsp_free(outPtr);
       c.dsp_free(inPtr);
     }
-    return result;
   }
 }
 

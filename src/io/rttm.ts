@@ -12,7 +12,7 @@
 import path from 'node:path';
 import { AnnotationError, ConfigError } from '../errors/index.js';
 import type { Turn } from '../types.js';
-import { contentLines, parseDecimal, readAnnotationText } from './text.js';
+import { contentLines, readAnnotationText, secondsField } from './text.js';
 
 /** RTTM record types defined by NIST (md-eval-22) other than SPEAKER: skipped, not errors. */
 const OTHER_RTTM_TYPES: ReadonlySet<string> = new Set([
@@ -78,25 +78,10 @@ export function parseRttm(text: string, file = '<rttm>'): Rttm {
       );
     }
     const uri = fields[1];
-    const onset = parseDecimal(fields[3]);
-    const dur = parseDecimal(fields[4]);
+    const where = { code: 'RTTM_PARSE', file, line: lineNo } as const;
+    const onset = secondsField(fields[3], { ...where, field: '<onset> (field 4)' });
+    const dur = secondsField(fields[4], { ...where, field: '<dur> (field 5)' });
     const speaker = fields[7];
-    if (onset === undefined || onset < 0) {
-      throw new AnnotationError(
-        'RTTM_PARSE',
-        file,
-        lineNo,
-        `expected <onset> (field 4) to be a number of seconds >= 0, received ${JSON.stringify(fields[3])}.`,
-      );
-    }
-    if (dur === undefined || dur < 0) {
-      throw new AnnotationError(
-        'RTTM_PARSE',
-        file,
-        lineNo,
-        `expected <dur> (field 5) to be a number of seconds >= 0, received ${JSON.stringify(fields[4])}.`,
-      );
-    }
     let list = turnsByUri.get(uri);
     if (list === undefined) {
       list = [];

@@ -1,6 +1,6 @@
 /** Shared helpers for the line-oriented annotation formats (RTTM, UEM). */
 import { readFile, stat } from 'node:fs/promises';
-import { CountSpeakersError } from '../errors/index.js';
+import { AnnotationError, CountSpeakersError } from '../errors/index.js';
 
 /** A time span in seconds, start inclusive, end exclusive. */
 export interface Interval {
@@ -69,4 +69,26 @@ export function parseDecimal(token: string): number | undefined {
   if (!DECIMAL.test(token)) return undefined;
   const v = Number(token);
   return Number.isFinite(v) ? v : undefined;
+}
+
+/**
+ * A seconds field of an annotation line: a decimal >= `min` (or > `min` when `exclusive`), or an
+ * AnnotationError naming the field, its position and what was received.
+ */
+export function secondsField(
+  token: string,
+  where: { code: 'RTTM_PARSE' | 'UEM_PARSE'; file: string; line: number; field: string },
+  min: { value: number; exclusive?: boolean; label?: string } = { value: 0 },
+): number {
+  const v = parseDecimal(token);
+  if (v === undefined || (min.exclusive ? v <= min.value : v < min.value)) {
+    const bound = `${min.exclusive ? '>' : '>='} ${min.label ?? min.value}`;
+    throw new AnnotationError(
+      where.code,
+      where.file,
+      where.line,
+      `expected ${where.field} to be a number of seconds ${bound}, received ${JSON.stringify(token)}.`,
+    );
+  }
+  return v;
 }

@@ -4,7 +4,7 @@
  * Blank lines and lines starting with `#` or `;` are skipped.
  */
 import { AnnotationError } from '../errors/index.js';
-import { contentLines, parseDecimal, readAnnotationText, type Interval } from './text.js';
+import { contentLines, readAnnotationText, secondsField, type Interval } from './text.js';
 
 export interface Uem {
   file: string;
@@ -24,24 +24,13 @@ export function parseUem(text: string, file = '<uem>'): Uem {
     if (fields.length !== 4) {
       throw new AnnotationError('UEM_PARSE', file, lineNo, `expected 4 fields ${UEM_FORM}, received ${fields.length}.`);
     }
-    const start = parseDecimal(fields[2]);
-    const end = parseDecimal(fields[3]);
-    if (start === undefined || start < 0) {
-      throw new AnnotationError(
-        'UEM_PARSE',
-        file,
-        lineNo,
-        `expected <start> (field 3) to be a number of seconds >= 0, received ${JSON.stringify(fields[2])}.`,
-      );
-    }
-    if (end === undefined || end <= start) {
-      throw new AnnotationError(
-        'UEM_PARSE',
-        file,
-        lineNo,
-        `expected <end> (field 4) to be a number of seconds > start (${start}), received ${JSON.stringify(fields[3])}.`,
-      );
-    }
+    const where = { code: 'UEM_PARSE', file, line: lineNo } as const;
+    const start = secondsField(fields[2], { ...where, field: '<start> (field 3)' });
+    const end = secondsField(
+      fields[3],
+      { ...where, field: '<end> (field 4)' },
+      { value: start, exclusive: true, label: `start (${start})` },
+    );
     let list = byUri.get(fields[0]);
     if (list === undefined) {
       list = [];

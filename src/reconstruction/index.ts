@@ -5,7 +5,7 @@
  * rounded, and those speakers are the ones most active there, so overlapped speech gives turns
  * of both speakers. Pure, so tested with exact answers.
  */
-import { checkNumber, mergeConfig } from '../config/index.js';
+import { validateNumbers } from '../config/index.js';
 import type { FrameGeometry, SpeakerTurn } from '../types.js';
 
 export interface ReconstructionConfig {
@@ -21,10 +21,10 @@ export const DEFAULT_RECONSTRUCTION_CONFIG: Readonly<ReconstructionConfig> = Obj
 });
 
 export function validateReconstructionConfig(partial?: Partial<ReconstructionConfig>): ReconstructionConfig {
-  const c = mergeConfig('reconstruction', DEFAULT_RECONSTRUCTION_CONFIG, partial);
-  checkNumber('reconstruction.minGapSec', c.minGapSec, { min: 0, max: 10 });
-  checkNumber('reconstruction.minTurnSec', c.minTurnSec, { min: 0, max: 10 });
-  return c;
+  return validateNumbers('reconstruction', DEFAULT_RECONSTRUCTION_CONFIG, partial, {
+    minGapSec: { min: 0, max: 10 },
+    minTurnSec: { min: 0, max: 10 },
+  });
 }
 
 /** One segmentation window after clustering. */

@@ -151,38 +151,24 @@ export async function renderFilmReport(rec: FilmRecord, opts: FilmReportOptions)
     sex: s.sex,
     min: Math.round((s.speechSec / 60) * 100) / 100,
   }));
-  const speakingTime: TopLevelSpec = {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    width: 420,
-    height: { step: 22 },
-    data: { values: speech },
-    mark: 'bar',
-    encoding: {
-      y: { field: 'lane', type: 'nominal', sort: lanes, title: null },
-      x: { field: 'min', type: 'quantitative', title: 'speech (min)' },
-      color: { field: 'sex', type: 'nominal', scale: SEX_SCALE, legend: null },
-      tooltip: { field: 'min' },
-    },
-  };
+  const speakingTime = horizontalBars(420, speech, {
+    y: { field: 'lane', type: 'nominal', sort: lanes, title: null },
+    x: { field: 'min', type: 'quantitative', title: 'speech (min)' },
+    color: { field: 'sex', type: 'nominal', scale: SEX_SCALE, legend: null },
+    tooltip: { field: 'min' },
+  });
   const pairs = (['FF', 'FM', 'MF', 'MM'] as const).map((p) => ({ pair: p, n: exchanges[p], first: p[0] }));
-  const exchangeChart: TopLevelSpec = {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    width: 300,
-    height: { step: 22 },
-    data: { values: pairs },
-    mark: 'bar',
-    encoding: {
-      y: {
-        field: 'pair',
-        type: 'nominal',
-        sort: ['FF', 'FM', 'MF', 'MM'],
-        title: 'speaker → reply',
-        axis: { labelExpr: "{FF: 'woman → woman', FM: 'woman → man', MF: 'man → woman', MM: 'man → man'}[datum.label]" },
-      },
-      x: { field: 'n', type: 'quantitative', title: 'replies', axis: { tickMinStep: 1 } },
-      color: { field: 'first', type: 'nominal', scale: SEX_SCALE, legend: null },
+  const exchangeChart = horizontalBars(300, pairs, {
+    y: {
+      field: 'pair',
+      type: 'nominal',
+      sort: ['FF', 'FM', 'MF', 'MM'],
+      title: 'speaker → reply',
+      axis: { labelExpr: "{FF: 'woman → woman', FM: 'woman → man', MF: 'man → woman', MM: 'man → man'}[datum.label]" },
     },
-  };
+    x: { field: 'n', type: 'quantitative', title: 'replies', axis: { tickMinStep: 1 } },
+    color: { field: 'first', type: 'nominal', scale: SEX_SCALE, legend: null },
+  });
   const [timelineSvg, speechSvg, exchangeSvg] = await Promise.all([renderSvg(timeline), renderSvg(speakingTime), renderSvg(exchangeChart)]);
 
   const women = rec.speakers.filter((s) => s.sex === 'F').length;
@@ -246,4 +232,16 @@ function fmtClock(sec: number): string {
   const mm = String(Math.floor((s % 3600) / 60)).padStart(2, '0');
   const ss = String(s % 60).padStart(2, '0');
   return h > 0 ? `${h}:${mm}:${ss}` : `${mm}:${ss}`;
+}
+
+/** A bar chart with one 22-pixel row per category. */
+function horizontalBars(widthPx: number, values: object[], encoding: Record<string, unknown>): TopLevelSpec {
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    width: widthPx,
+    height: { step: 22 },
+    data: { values },
+    mark: 'bar',
+    encoding,
+  } as TopLevelSpec;
 }

@@ -6,9 +6,21 @@
  */
 import './onnxRuntimeEnv.js'; // before onnxruntime-node loads
 import { readFile, stat } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 import * as ort from 'onnxruntime-node';
 import { ModelError } from '../errors/index.js';
 import { readOnnxMetadata } from './onnxMetadata.js';
+
+/** Where a model comes from and how many ONNX intra-op threads it runs on (default 1). */
+export interface OnnxModelOptions {
+  modelPath?: string;
+  threads?: number;
+}
+
+/** A model file shipped in models/ (the same relative place from src/ under tsx and dist/ when built). */
+export function shippedModelPath(file: string): string {
+  return fileURLToPath(new URL(`../../models/${file}`, import.meta.url));
+}
 
 export interface OnnxModelSpec {
   /** Human name in messages ("CAM++ speaker model", "segmentation model"). */

@@ -2,7 +2,7 @@
  * Segmentation stage config: how the 10 s segmentation windows step over the file, and which
  * part of a local speaker's speech is handed on to be embedded.
  */
-import { checkNumber, mergeConfig } from '../config/index.js';
+import { validateNumbers } from '../config/index.js';
 
 export interface SegmentationConfig {
   /**
@@ -33,10 +33,10 @@ export const DEFAULT_SEGMENTATION_CONFIG: Readonly<SegmentationConfig> = Object.
 });
 
 export function validateSegmentationConfig(partial?: Partial<SegmentationConfig>): SegmentationConfig {
-  const c = mergeConfig('segmentation', DEFAULT_SEGMENTATION_CONFIG, partial);
-  checkNumber('segmentation.stepSec', c.stepSec, { min: 0.5, max: 10 });
-  checkNumber('segmentation.batchWindows', c.batchWindows, { min: 1, max: 64, integer: true });
-  checkNumber('segmentation.minChunkSec', c.minChunkSec, { min: 0.1, max: 10 });
-  checkNumber('segmentation.maxChunkSec', c.maxChunkSec, { min: c.minChunkSec, max: 10 });
-  return c;
+  return validateNumbers('segmentation', DEFAULT_SEGMENTATION_CONFIG, partial, {
+    stepSec: { min: 0.5, max: 10 },
+    batchWindows: { min: 1, max: 64, integer: true },
+    minChunkSec: { min: 0.1, max: 10 },
+    maxChunkSec: (c) => ({ min: c.minChunkSec, max: 10 }),
+  });
 }

@@ -6,11 +6,10 @@
  * be tested without ONNX. One InferenceSession per instance, reused, released by dispose().
  */
 import '../runtime/onnxRuntimeEnv.js'; // before onnxruntime-node loads
-import { fileURLToPath } from 'node:url';
 import * as ort from 'onnxruntime-node';
 import { checkNumber } from '../config/index.js';
 import { ModelError } from '../errors/index.js';
-import { openOnnxModel, type OnnxModelSpec } from '../runtime/onnxSession.js';
+import { openOnnxModel, shippedModelPath, type OnnxModelOptions, type OnnxModelSpec } from '../runtime/onnxSession.js';
 
 /** What the segmentation stage needs from a local-speaker segmentation model. */
 export interface SegmentationModel extends SegmentationFacts {
@@ -26,15 +25,10 @@ export interface SegmentationModel extends SegmentationFacts {
 export const SEGMENTATION_MODEL_FILE = 'segmentation-3.0.onnx';
 
 export function defaultSegmentationModelPath(): string {
-  // Same relative place from src/segmentation (tsx, tests) and dist/segmentation (built package).
-  return fileURLToPath(new URL(`../../models/${SEGMENTATION_MODEL_FILE}`, import.meta.url));
+  return shippedModelPath(SEGMENTATION_MODEL_FILE);
 }
 
-export interface OnnxSegmentationOptions {
-  modelPath?: string;
-  /** ONNX intra-op threads (default 1). */
-  threads?: number;
-}
+export type OnnxSegmentationOptions = OnnxModelOptions;
 
 /** The model facts SegmentationModel exposes, as read from the ONNX metadata. */
 export interface SegmentationFacts {
