@@ -54,6 +54,8 @@ export interface Diarization {
   exchanges: Exchanges;
   /** The Bechdel test's questions that audio can answer (not what the women talk about), with the thresholds used. */
   bechdelVoice: BechdelVoice;
+  /** What was odd about the input and may have cost speech (a truncated file, samples that are not numbers or far beyond full scale); absent when nothing was. */
+  warnings?: string[];
 }
 
 export interface Counts {

@@ -9,7 +9,10 @@
  * bench/results/analysis-cache); clustering, reconstruction and sex are then re-run for each
  * point of the grid. Prints, per point, M/F counts exact, total count within one, DER (collar
  * 0.25, overlap scored) and sex right per speaker; the best point (most exact M/F counts, then
- * lowest DER) is what DEFAULT_CLUSTERING_CONFIG should hold.
+ * lowest DER) is what the stages' defaults should hold (clustering threshold, minClusterSec and
+ * foldThreshold; the pipeline's backgroundLevelDb; reconstruction minGapSec).
+ * The grid's values can be narrowed or widened by CAL_THRESHOLDS, CAL_MIN_CLUSTER_SEC,
+ * CAL_BACKGROUND_DB and CAL_MIN_GAP_SEC (comma-separated).
  */
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -24,10 +27,11 @@ if (dirs.length === 0) {
   process.exit(2);
 }
 const jsonOut = args.includes('--json') ? args[args.indexOf('--json') + 1] : undefined;
-const THRESHOLDS = [0.55, 0.6, 0.65];
-const MIN_CLUSTER_SEC = [10, 15];
-const FOLD_THRESHOLDS = [1.0];
-const BACKGROUND_DB = [0, 10, 12, 15, 18, 21, 25];
+const THRESHOLDS = (process.env.CAL_THRESHOLDS ?? '0.55,0.6,0.65,0.7').split(',').map(Number);
+const MIN_CLUSTER_SEC = (process.env.CAL_MIN_CLUSTER_SEC ?? '5,6,8,10').split(',').map(Number);
+const FOLD_THRESHOLDS = (process.env.CAL_FOLD_THRESHOLDS ?? '0.8,0.9,1').split(',').map(Number);
+const BACKGROUND_DB = (process.env.CAL_BACKGROUND_DB ?? '12,15,18').split(',').map(Number);
+const MIN_GAP_SEC = (process.env.CAL_MIN_GAP_SEC ?? '0.1,0.5').split(',').map(Number);
 
 const cfg0 = validatePipelineConfig();
 const engine = await createEngine({ threads: Number(process.env.THREADS ?? 2) });
@@ -49,38 +53,47 @@ try {
 function grid(): void {
   const truths = new Map(dirs.map((d) => [d, readTruth(d)]));
   const rows: Array<Record<string, number>> = [];
-  console.log('threshold minClusterSec foldThreshold | M/F exact | total within 1 | DER c0.25 | sex right');
-  for (const threshold of THRESHOLDS) {
-    for (const minClusterSec of MIN_CLUSTER_SEC) {
-      for (const foldThreshold of minClusterSec === 0 ? [0] : FOLD_THRESHOLDS) {
-        for (const backgroundLevelDb of BACKGROUND_DB) {
-          const cfg = validatePipelineConfig({ backgroundLevelDb, clustering: { threshold, minClusterSec, foldThreshold } });
-          const scores = files.map((f) => {
-            const d = engine.assemble(f.uri, f.analysis, cfg);
-            return scoreFile(f.uri, readRefTurns(f.dir, f.uri), d, truths.get(f.dir)![f.uri], f.analysis.durationSec, cfg.minSpeechSec);
-          });
-          const s = summarise(scores);
-          const within1 = s.speakerCountWithinOneRate;
-          rows.push({
-            threshold,
-            minClusterSec,
-            foldThreshold,
-            backgroundLevelDb,
-            exact: s.countsExactRate,
-            within1,
-            der: s.derCollar025,
-            sex: s.sexAccuracy,
-          });
-          console.log(
-            `${threshold.toFixed(2)} ${String(minClusterSec).padStart(4)} ${foldThreshold.toFixed(2)} ${String(backgroundLevelDb).padStart(3)} dB | ${(100 * s.countsExactRate).toFixed(1)} % | ${(100 * within1).toFixed(1)} % | ${s.derCollar025.toFixed(2)} % (miss ${pct(scores, 'missedSec')}, fa ${pct(scores, 'falseAlarmSec')}, conf ${pct(scores, 'confusionSec')}) | ${(100 * s.sexAccuracy).toFixed(1)} %`,
-          );
-        }
-      }
-    }
+  console.log('threshold minClusterSec foldThreshold background minGapSec | M/F exact | total within 1 | DER c0.25 | sex right');
+  const points = THRESHOLDS.flatMap((threshold) =>
+    MIN_CLUSTER_SEC.flatMap((minClusterSec) =>
+      FOLD_THRESHOLDS.flatMap((foldThreshold) =>
+        BACKGROUND_DB.flatMap((backgroundLevelDb) =>
+          MIN_GAP_SEC.map((minGapSec) => ({ threshold, minClusterSec, foldThreshold, backgroundLevelDb, minGapSec })),
+        ),
+      ),
+    ),
+  );
+  for (const p of points) {
+    const cfg = validatePipelineConfig({
+      backgroundLevelDb: p.backgroundLevelDb,
+      clustering: {
+        threshold: p.threshold,
+        minClusterSec: p.minClusterSec,
+        foldThreshold: p.foldThreshold,
+      },
+      reconstruction: { minGapSec: p.minGapSec },
+    });
+    const scores = files.map((f) => {
+      const d = engine.assemble(f.uri, f.analysis, cfg);
+      return scoreFile(f.uri, readRefTurns(f.dir, f.uri), d, truths.get(f.dir)![f.uri], f.analysis.durationSec, cfg.minSpeechSec);
+    });
+    const s = summarise(scores);
+    rows.push({
+      ...p,
+      exact: s.countsExactRate,
+      within1: s.speakerCountWithinOneRate,
+      der: s.derCollar025,
+      sex: s.sexAccuracy,
+    });
+    console.log(
+      `${p.threshold.toFixed(2)} ${String(p.minClusterSec).padStart(4)} ${p.foldThreshold.toFixed(2)} ${String(p.backgroundLevelDb).padStart(3)} dB ${p.minGapSec.toFixed(1)} | ` +
+        `${(100 * s.countsExactRate).toFixed(1)} % | ${(100 * s.speakerCountWithinOneRate).toFixed(1)} % | ${s.derCollar025.toFixed(2)} % ` +
+        `(miss ${pct(scores, 'missedSec')}, fa ${pct(scores, 'falseAlarmSec')}, conf ${pct(scores, 'confusionSec')}) | ${(100 * s.sexAccuracy).toFixed(1)} %`,
+    );
   }
   const best = [...rows].sort((a, b) => b.exact - a.exact || a.der - b.der)[0];
   console.log(
-    `best: threshold ${best.threshold}, minClusterSec ${best.minClusterSec}, foldThreshold ${best.foldThreshold}, backgroundLevelDb ${best.backgroundLevelDb} (${files.length} files from ${dirs.join(', ')})`,
+    `best: threshold ${best.threshold}, minClusterSec ${best.minClusterSec}, foldThreshold ${best.foldThreshold}, backgroundLevelDb ${best.backgroundLevelDb}, minGapSec ${best.minGapSec} (${files.length} files from ${dirs.join(', ')})`,
   );
   if (jsonOut) writeFileSync(jsonOut, JSON.stringify({ dirs, files: files.length, grid: rows, best }, null, 2));
 }

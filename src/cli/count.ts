@@ -93,6 +93,7 @@ export function toJsonRecord(d: Diarization): Record<string, unknown> {
     exchanges: d.exchanges,
     bechdelVoice: d.bechdelVoice,
     turns: d.turns,
+    ...(d.warnings ? { warnings: d.warnings } : {}),
   };
 }
 
@@ -147,6 +148,7 @@ export async function runCount(argv: string[], io: CliIo, engineFactory: () => P
           onProgress: (p) => bar.update((i + p.fraction) / args.files.length, `${path.basename(file)} (${p.stage})`),
         });
         bar.clear();
+        for (const w of d.warnings ?? []) io.stderr(`count-speakers: ${file}: warning: ${w}\n`);
         io.stdout(args.json ? JSON.stringify(toJsonRecord(d)) + '\n' : humanLine(d) + '\n');
         if (rttmTarget) rttmParts.push(rttmOf(file, d.turns, (n, u) => io.stderr(`count-speakers: ${renamedUriNote(n, u)}\n`)));
       } catch (e) {

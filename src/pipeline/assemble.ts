@@ -64,6 +64,7 @@ export function assembleDiarization(file: string, a: FileAnalysis, cfg: Pipeline
     speechSecBySex,
     counts,
     ...measureFilm(speakers, keptTurns, cfg.measures),
+    ...(a.warnings?.length ? { warnings: [...a.warnings] } : {}),
   };
 }
 

@@ -19,7 +19,7 @@ export interface PipelineConfig {
    * A voice whose speech is this many dB quieter than the loudest speaker's (median chunk level)
    * is in the background (a singer in the score, a radio, a crowd): not counted. 0 = off.
    * Chosen on the film-style calibration set (tools/calibrate.ts): 15 dB gave 90.0 % exact M/F
-   * counts against 86.7 % off, 88.3 % at 18-21 dB and 83.3 % at 12 dB (quiet turns of real
+   * counts against 85.0 % off, 86.7 % at 18-21 dB and fewer at 12 dB (quiet turns of real
    * speakers are lost below that).
    */
   backgroundLevelDb: number;

@@ -14,7 +14,7 @@ import { appendSamples, openAudio, ENGINE_SAMPLE_RATE_HZ } from '../audio/index.
 import { CampPlusEmbedder } from '../embedding/campplus.js';
 import { CountSpeakersError } from '../errors/index.js';
 import { decodePowerset } from '../segmentation/powerset.js';
-import { gatherChunk, localChunks, windowStarts, type FrameGeometry } from '../segmentation/chunks.js';
+import { gatherChunk, localChunks, ownedFrames, windowStarts, type FrameGeometry } from '../segmentation/chunks.js';
 import { OnnxSegmentationModel, type SegmentationModel } from '../segmentation/model.js';
 import type { Counts, Diarization, DiarizeOptions, ProgressEvent, Sex } from '../types.js';
 import { assembleDiarization } from './assemble.js';
@@ -63,6 +63,8 @@ export interface FileAnalysis {
   embeddings: Float32Array;
   dim: number;
   sexRows: Float32Array[];
+  /** What was odd about the input (see Diarization.warnings). */
+  warnings: string[];
 }
 
 export class Engine {
@@ -149,13 +151,17 @@ export class Engine {
       embeddings: new Float32Array(0),
       dim: this.embedder.dim,
       sexRows: [],
+      warnings: [],
     };
     const embeddings: Float32Array[] = [];
 
     let buf = new Float32Array(W * 2);
     let bufStart = 0;
     let bufLen = 0;
-    const processWindows = async (starts: number[]) => {
+    // Start of the window before the next one processed (its frames are shared out with it).
+    let prevStart: number | undefined;
+    /** Windows at `starts`; the last of them has a successor at +S unless this is the final call. */
+    const processWindows = async (starts: number[], final: boolean) => {
       const batch = new Float32Array(starts.length * W);
       starts.forEach((s, i) => {
         const from = s - bufStart;
@@ -173,7 +179,10 @@ export class Engine {
         const window = out.windows.length;
         out.windows.push({ startSample: starts[i], active });
         const samples = batch.subarray(i * W, (i + 1) * W);
-        for (const c of localChunks(active, geometry, minSamples, maxSamples)) {
+        const nextStart = i + 1 < starts.length ? starts[i + 1] : final ? undefined : starts[i] + S;
+        const owned = ownedFrames(geometry, W, starts[i], prevStart, nextStart);
+        prevStart = starts[i];
+        for (const c of localChunks(active, geometry, minSamples, maxSamples, owned)) {
           const audio = gatherChunk(samples, c.ranges);
           const e = await this.embedder.embed(audio);
           if (!e) continue;
@@ -189,19 +198,22 @@ export class Engine {
     const expected = Math.max(1, stream.info.durationSec * SR);
     let nextStart = 0;
     let ready: number[] = [];
+    let peak = 0;
     try {
       for await (const block of stream.blocks()) {
+        for (let i = 0; i < block.length; i++) if (Math.abs(block[i]) > peak) peak = Math.abs(block[i]);
         buf = appendSamples(buf, bufLen, block);
         bufLen += block.length;
         while (nextStart + W <= bufStart + bufLen) {
           ready.push(nextStart);
           nextStart += S;
         }
-        if (ready.length >= cfg.segmentation.batchWindows) {
-          await processWindows(ready);
-          ready = [];
-          // Keep audio from the last window's start on: the closing window, aligned to the end, starts after it.
-          const keepFrom = nextStart - S;
+        // The newest window waits for the next batch: only then is it known whether another follows it.
+        if (ready.length > cfg.segmentation.batchWindows) {
+          await processWindows(ready.slice(0, -1), false);
+          ready = ready.slice(-1);
+          // Keep audio from the waiting window's start on: the closing window, aligned to the end, starts after it.
+          const keepFrom = ready[0];
           const drop = Math.max(0, Math.min(bufLen, keepFrom - bufStart));
           if (drop > 0) {
             buf.copyWithin(0, drop, bufLen);
@@ -220,17 +232,31 @@ export class Engine {
         const done = ready.length ? ready[ready.length - 1] : out.windows.length ? out.windows[out.windows.length - 1].startSample : -1;
         // A closing window less than a frame past the last one would judge the same audio again.
         if (last >= done + geometry.stepSamples) ready.push(last);
-        if (ready.length) await processWindows(ready);
+        if (ready.length) await processWindows(ready, true);
       }
     } finally {
       await stream.close();
     }
+    out.warnings = inputWarnings(stream.info.warnings ?? [], stream.info.nonFiniteSamples ?? 0, peak);
     out.embeddings = new Float32Array(embeddings.length * out.dim);
     embeddings.forEach((e, i) => {
       out.embeddings.set(e, i * out.dim);
     });
     return out;
   }
+}
+
+/** Samples this far beyond full scale (+24 dB) are not audio a recorder makes: say so, the speech may be lost. */
+const PEAK_WARN = 16;
+
+function inputWarnings(fromDecoder: readonly string[], nonFinite: number, peak: number): string[] {
+  const out = [...fromDecoder];
+  if (nonFinite > 0) out.push(`${nonFinite} samples were not numbers (NaN or infinite) and were read as silence`);
+  if (peak > PEAK_WARN)
+    out.push(
+      `samples reach ${peak.toPrecision(3)} times full scale (expected -1..1 for float audio), so speech may be missed; rescale the file, e.g. ffmpeg -i in.wav -af loudnorm out.wav`,
+    );
+  return out;
 }
 
 function own<T extends { dispose(): Promise<void> }>(owned: Array<{ dispose(): Promise<void> }>, model: T): T {

@@ -2,7 +2,9 @@
  * What each local speaker of one segmentation window hands on to be embedded: the samples of
  * its frames where it speaks alone (overlap would mix two voices into one embedding), nearest
  * the window centre first, up to maxChunkSec; when it never speaks alone long enough, its
- * frames with overlap. Pure given the frame geometry, so tested with exact answers.
+ * frames with overlap. Only the frames the window owns are taken: windows overlap, and a turn
+ * seen by two windows would otherwise be embedded twice (the model run is the pipeline's
+ * largest cost). Pure given the frame geometry, so tested with exact answers.
  */
 
 import type { FrameGeometry } from '../types.js';
@@ -25,13 +27,44 @@ export function frameSampleRange(f: number, g: Pick<FrameGeometry, 'stepSamples'
   return [Math.round(centre - g.stepSamples / 2), Math.round(centre + g.stepSamples / 2)];
 }
 
-export function localChunks(active: Uint8Array, g: FrameGeometry, minSamples: number, maxSamples: number): LocalChunk[] {
+/** Frames [fromFrame, toFrame) of a window that it embeds; the others belong to its neighbours. */
+export interface OwnedFrames {
+  fromFrame: number;
+  toFrame: number;
+}
+
+/**
+ * The frames a window owns when windows start at `prevStart`, `start` and `nextStart` (samples;
+ * undefined: no window before / after): those whose centre is nearer this window's centre than
+ * its neighbours', so consecutive windows share every frame out exactly once.
+ */
+export function ownedFrames(
+  g: Pick<FrameGeometry, 'stepSamples' | 'durationSamples' | 'frames'>,
+  windowSamples: number,
+  start: number,
+  prevStart: number | undefined,
+  nextStart: number | undefined,
+): OwnedFrames {
+  const lo = prevStart === undefined ? -Infinity : (prevStart + start) / 2 + windowSamples / 2 - start;
+  const hi = nextStart === undefined ? Infinity : (start + nextStart) / 2 + windowSamples / 2 - start;
+  // Frame f's centre sits at f * step + duration / 2 inside the window.
+  const first = (x: number) => Math.min(g.frames, Math.max(0, Math.ceil((x - g.durationSamples / 2) / g.stepSamples)));
+  return { fromFrame: first(lo), toFrame: first(hi) };
+}
+
+export function localChunks(
+  active: Uint8Array,
+  g: FrameGeometry,
+  minSamples: number,
+  maxSamples: number,
+  owned: OwnedFrames = { fromFrame: 0, toFrame: g.frames },
+): LocalChunk[] {
   const out: LocalChunk[] = [];
-  const centreFrame = (g.frames - 1) / 2;
+  const centreFrame = (owned.fromFrame + owned.toFrame - 1) / 2;
   for (let k = 0; k < g.speakers; k++) {
     const clean: number[] = [];
     const any: number[] = [];
-    for (let f = 0; f < g.frames; f++) {
+    for (let f = owned.fromFrame; f < owned.toFrame; f++) {
       if (!active[f * g.speakers + k]) continue;
       any.push(f);
       let others = 0;

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { frameSampleRange, gatherChunk, localChunks, windowStarts, type FrameGeometry } from '../../src/segmentation/chunks.js';
+import {
+  frameSampleRange,
+  gatherChunk,
+  localChunks,
+  ownedFrames,
+  windowStarts,
+  type FrameGeometry,
+} from '../../src/segmentation/chunks.js';
 
 const G: FrameGeometry = { stepSamples: 10, durationSamples: 30, frames: 10, speakers: 2 };
 
@@ -80,5 +87,35 @@ describe('gatherChunk', () => {
         ]),
       ),
     ).toEqual([0, 1, 5, 6, 9]);
+  });
+
+  it("takes only the frames the window owns, nearest the owned part's centre first", () => {
+    const a = activity(Array.from({ length: 10 }, () => [1, 0] as [number, number]));
+    const [c] = localChunks(a, G, 10, 40, { fromFrame: 5, toFrame: 10 });
+    // owned centre 7: frames 5..8 (ties to the earlier frame)
+    expect(c.ranges).toEqual([[frameSampleRange(5, G)[0], frameSampleRange(8, G)[1]]]);
+    expect(localChunks(a, G, 10, 40, { fromFrame: 3, toFrame: 3 })).toEqual([]);
+  });
+});
+
+describe('ownedFrames', () => {
+  // Windows of 120 samples (frames centred at 15, 25, ..., 105) every 60 samples.
+  it("shares overlapping windows' frames out once: each frame to the window whose centre is nearest", () => {
+    const owned = [0, 60, 120].map((s, i, all) => ownedFrames(G, 120, s, all[i - 1], all[i + 1]));
+    // Boundaries at 30 + 60 = 90 from window 0's start, i.e. 30 inside window 1.
+    expect(owned).toEqual([
+      { fromFrame: 0, toFrame: 8 },
+      { fromFrame: 2, toFrame: 8 },
+      { fromFrame: 2, toFrame: 10 },
+    ]);
+    // Every frame centre of the file, 15, 25, ..., exactly once.
+    const centres = owned.flatMap((o, w) =>
+      Array.from({ length: o.toFrame - o.fromFrame }, (_, k) => w * 60 + (o.fromFrame + k) * G.stepSamples + G.durationSamples / 2),
+    );
+    expect(centres).toEqual(Array.from({ length: centres.length }, (_, i) => 15 + 10 * i));
+  });
+
+  it('gives the first window everything before and the last everything after', () => {
+    expect(ownedFrames(G, 120, 0, undefined, undefined)).toEqual({ fromFrame: 0, toFrame: 10 });
   });
 });
