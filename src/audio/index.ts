@@ -16,7 +16,7 @@ import { ByteWindow, parseWav, type WavLayout } from './wav.js';
 export type { Audio16k, AudioInfo, AudioStream } from './types.js';
 export { ENGINE_SAMPLE_RATE_HZ } from './types.js';
 export { type AudioConfig, DEFAULT_AUDIO_CONFIG, validateAudioConfig } from './config.js';
-export { StreamingResampler, resample } from './resample.js';
+export { type ResamplerOptions, StreamingResampler, resample } from './resample.js';
 
 /** Most bytes read per step, whatever blockSec says (an 8-channel 192 kHz float64 file...). */
 const MAX_READ_BYTES = 8 * 1024 * 1024;
@@ -268,6 +268,8 @@ function wavStream(file: string, fh: FileHandle, layout: WavLayout, info: AudioI
       const tail = resampler.flush();
       if (tail.length > 0) yield tail;
     } finally {
+      // An abandoned or failed stream never reaches flush(): free the resampler's WASM table here.
+      resampler.dispose();
       await close();
     }
   }

@@ -16,6 +16,11 @@
  * Kaldi log mel filterbank (CAM++'s frontend) as src/features/kaldiFbank.ts, whose window and
  * weights it uses: the core repeats its float64 arithmetic operation for operation, so the two
  * differ only by FFT rounding (~1e-16 relative) before the final float32 rounding.
+ *
+ * Polyphase resampling (the dot products of src/audio/resample.ts's StreamingResampler): the
+ * resampler keeps positions and streaming state and passes its input window; the core sums in
+ * float32 (four f32x4 accumulators), the TypeScript loop in float64: they differ by float32
+ * rounding only.
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -70,6 +75,30 @@ interface DspExports {
   ): number;
   dsp_kfb_destroy(kfb: number): void;
   dsp_kfb_frames(kfb: number, inPtr: number, frames: number, hop: number, outPtr: number): number;
+  dsp_resample_exact(
+    tablePtr: number,
+    taps: number,
+    phases: number,
+    stepNum: number,
+    inPtr: number,
+    inLength: number,
+    statePtr: number,
+    outPtr: number,
+    maxOut: number,
+  ): number;
+  dsp_resample_interp(
+    tablePtr: number,
+    taps: number,
+    phases: number,
+    stepSamples: number,
+    firstOutput: number,
+    origin: number,
+    inPtr: number,
+    inLength: number,
+    statePtr: number,
+    outPtr: number,
+    maxOut: number,
+  ): number;
 }
 
 const EXPORT_NAMES = [
@@ -84,6 +113,8 @@ const EXPORT_NAMES = [
   'dsp_kfb_create',
   'dsp_kfb_destroy',
   'dsp_kfb_frames',
+  'dsp_resample_exact',
+  'dsp_resample_interp',
 ] as const;
 
 const KIND_POWER = 1;
@@ -91,6 +122,9 @@ const KIND_MAGNITUDE = 2;
 
 /** Frames per native call: bounds the heap (input ~1.3 MB at hop 160, output <= 3.3 MB). Multiple of 4 (SIMD lanes). */
 const CHUNK_FRAMES = 2048;
+
+/** Input samples per native resampling call: bounds the heap (1 MB in, at most ~1 MB x upsampling ratio out). */
+const RESAMPLE_CHUNK_SAMPLES = 1 << 18;
 
 /** Where the binary is: from `src/features/` and from `dist/features/` (tsconfig.build.json, rootDir src) alike. */
 const DEFAULT_WASM_URLS: readonly URL[] = [new URL('../../native/dsp.wasm', import.meta.url)];
@@ -179,6 +213,35 @@ interface Setup {
   mel: number;
 }
 
+/** A resampler's coefficient table: `rows` of `taps` float32, row p for the fractional offset p / phases. */
+export interface PolyphaseTable {
+  readonly coefficients: Float32Array;
+  readonly taps: number;
+  readonly phases: number;
+}
+
+/**
+ * Where the outputs sit on the input window given to resamplePolyphase. `offset` is the index in
+ * the window of the next output's first tap.
+ * - exact: that output uses row `phase`; each output advances phase by stepNum and offset by
+ *   the carries (phase / phases), phase modulo phases.
+ * - interpolated: output n (from firstOutput) sits at t = n * stepSamples; its first tap is
+ *   floor(t) - origin in the window and its row the linear blend of rows floor(f) and
+ *   floor(f) + 1 at f = (t - floor(t)) * phases (the table has phases + 1 rows).
+ */
+export type PolyphaseStepping =
+  | { kind: 'exact'; offset: number; phase: number; stepNum: number }
+  | { kind: 'interpolated'; offset: number; firstOutput: number; stepSamples: number; origin: number };
+
+export interface PolyphaseResult {
+  /** Outputs written to the start of `out`. */
+  outputs: number;
+  /** Index in the window of the first tap of the output after them. */
+  offset: number;
+  /** Its table row (exact stepping; 0 when interpolated). */
+  phase: number;
+}
+
 export interface WasmBackendOptions {
   /** Alternative binary (tests); default native/dsp.wasm next to the package. */
   wasmUrl?: URL;
@@ -189,6 +252,8 @@ export class WasmFeatureBackend implements FeatureBackend {
   private readonly core: DspExports;
   private readonly setups = new Map<string, Setup>();
   private readonly kaldiSetups = new Map<string, number>();
+  /** Resampler tables copied to the heap, by table object (tables are immutable and shared). */
+  private readonly polyphaseTables = new Map<Float32Array, number>();
 
   constructor(options: WasmBackendOptions = {}) {
     this.core = loadCore(options.wasmUrl);
@@ -219,6 +284,67 @@ export class WasmFeatureBackend implements FeatureBackend {
     return { data, frames, melBands };
   }
 
+  /**
+   * Filters `input` (the resampler's window) into `out` from the position `stepping` gives,
+   * until `out` is full or the next output needs a sample past the window's end. The table is
+   * copied to the heap once per backend and kept until dispose(); the window goes in chunks.
+   */
+  resamplePolyphase(table: PolyphaseTable, input: Float32Array, stepping: PolyphaseStepping, out: Float32Array): PolyphaseResult {
+    const { taps, phases } = table;
+    const c = this.core;
+    let offset = stepping.offset;
+    let phase = stepping.kind === 'exact' ? stepping.phase : 0;
+    let done = 0;
+    if (taps < 1 || offset < 0 || offset + taps > input.length || out.length === 0) return { outputs: 0, offset, phase };
+    const tablePtr = this.polyphaseTable(table);
+    const perOutput = stepping.kind === 'exact' ? stepping.stepNum / phases : stepping.stepSamples;
+    const inCap = Math.min(input.length - offset, Math.max(RESAMPLE_CHUNK_SAMPLES, 2 * taps));
+    const outCap = Math.min(out.length, Math.ceil(inCap / perOutput) + 2);
+    let inPtr = 0;
+    let outPtr = 0;
+    let statePtr = 0;
+    try {
+      inPtr = this.alloc(inCap * 4);
+      outPtr = this.alloc(outCap * 4);
+      statePtr = this.alloc(8);
+      while (done < out.length && offset + taps <= input.length) {
+        const len = Math.min(input.length - offset, inCap);
+        this.f32(inPtr, len).set(input.subarray(offset, offset + len));
+        const state = new Uint32Array(c.memory.buffer, statePtr, 2);
+        state[0] = 0;
+        state[1] = phase;
+        const maxOut = Math.min(outCap, out.length - done);
+        const n =
+          stepping.kind === 'exact'
+            ? c.dsp_resample_exact(tablePtr, taps, phases, stepping.stepNum, inPtr, len, statePtr, outPtr, maxOut)
+            : c.dsp_resample_interp(
+                tablePtr,
+                taps,
+                phases,
+                stepping.stepSamples,
+                stepping.firstOutput + done,
+                stepping.origin + offset,
+                inPtr,
+                len,
+                statePtr,
+                outPtr,
+                maxOut,
+              );
+        if (n === 0) break;
+        out.set(this.f32(outPtr, n), done);
+        done += n;
+        const next = new Uint32Array(c.memory.buffer, statePtr, 2);
+        offset += next[0];
+        phase = next[1];
+      }
+    } finally {
+      c.dsp_free(statePtr);
+      c.dsp_free(outPtr);
+      c.dsp_free(inPtr);
+    }
+    return { outputs: done, offset, phase };
+  }
+
   /** Bytes allocated on this thread's WASM heap (plans cached by live backends included). */
   heapBytesInUse(): number {
     return this.core.dsp_heap_used();
@@ -234,6 +360,8 @@ export class WasmFeatureBackend implements FeatureBackend {
     this.setups.clear();
     for (const kfb of this.kaldiSetups.values()) this.core.dsp_kfb_destroy(kfb);
     this.kaldiSetups.clear();
+    for (const ptr of this.polyphaseTables.values()) this.core.dsp_free(ptr);
+    this.polyphaseTables.clear();
   }
 
   private alloc(bytes: number): number {
@@ -249,6 +377,15 @@ export class WasmFeatureBackend implements FeatureBackend {
 
   private f64(ptr: number, length: number): Float64Array {
     return new Float64Array(this.core.memory.buffer, ptr, length);
+  }
+
+  private polyphaseTable(table: PolyphaseTable): number {
+    const cached = this.polyphaseTables.get(table.coefficients);
+    if (cached !== undefined) return cached;
+    const ptr = this.alloc(table.coefficients.length * 4);
+    this.f32(ptr, table.coefficients.length).set(table.coefficients);
+    this.polyphaseTables.set(table.coefficients, ptr);
+    return ptr;
   }
 
   /** The core's copy of one Kaldi configuration: window, twiddles and weights from kaldiFbankTables. */

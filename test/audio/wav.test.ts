@@ -5,6 +5,7 @@ import wavefile from 'wavefile';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DEFAULT_AUDIO_CONFIG, openAudio, probeAudio, readAudio, StreamingResampler, validateAudioConfig } from '../../src/audio/index.js';
 import { ALAW_TABLE, MULAW_TABLE } from '../../src/audio/decode.js';
+import { createWasmBackend } from '../../src/features/wasmBackend.js';
 import { ascii, concat, encode, expectedMono, fmtChunk, noise, pcmWav, riff, type SampleKind, u32le } from './wavbytes.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'cs-audio-'));
@@ -261,6 +262,26 @@ describe('AudioStream', () => {
     await expect(async () => {
       for await (const _ of s.blocks()) void _;
     }).rejects.toMatchObject({ code: 'INTERNAL' });
+  });
+
+  it("frees the resampler's WASM table whether the stream is read to the end or left early", async () => {
+    const probe = createWasmBackend();
+    try {
+      const before = probe.heapBytesInUse();
+      const file = write('film.wav', pcmWav('s16', 2, 48000, noise(48000 * 2 * 2, 5)));
+      for (let i = 0; i < 5; i++) await readAudio(file);
+      expect(probe.heapBytesInUse()).toBe(before);
+      const s = await openAudio(file, { blockSec: 0.25 });
+      for await (const b of s.blocks()) {
+        expect(b.length).toBeGreaterThan(0);
+        expect(probe.heapBytesInUse()).toBeGreaterThan(before); // the table, while the stream runs
+        break;
+      }
+      await s.close();
+      expect(probe.heapBytesInUse()).toBe(before);
+    } finally {
+      probe.dispose();
+    }
   });
 
   it('has frozen defaults', () => {

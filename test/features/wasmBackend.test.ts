@@ -347,3 +347,104 @@ describe('wasm heap ownership and errors', () => {
     expect(() => backend.melSpectrogram(noise(1000, 1), { ...MODEL, windowSamples: 401 })).toThrow(ConfigError);
   });
 });
+
+describe('wasm polyphase resampling (the dot products of src/audio/resample.ts)', () => {
+  /** Float64 reference of one output: row r (or the blend of rows r, r + 1 at w) against x from off. */
+  function dotRef(x: Float32Array, off: number, table: Float32Array, taps: number, row: number, w = 0): number {
+    let acc = 0;
+    for (let j = 0; j < taps; j++) {
+      const a = table[row * taps + j];
+      const c = w === 0 ? a : a + w * (table[(row + 1) * taps + j] - a);
+      acc += x[off + j] * c;
+    }
+    return acc;
+  }
+
+  // taps 10: two f32x4 blocks plus a scalar tail; 37: every loop of the core (16s, 4s, tail).
+  for (const taps of [10, 37]) {
+    it(`exact stepping (taps ${taps}): outputs, next offset and phase as a float64 reference`, () => {
+      const phases = 3;
+      const stepNum = 7; // 7/3 input samples per output
+      const table = noise(phases * taps, taps);
+      const x = noise(1000, 2 * taps);
+      const be = createWasmBackend();
+      const out = new Float32Array(600);
+      const r = be.resamplePolyphase({ coefficients: table, taps, phases }, x, { kind: 'exact', offset: 4, phase: 2, stepNum }, out);
+      let off = 4;
+      let phase = 2;
+      let n = 0;
+      while (off + taps <= x.length) {
+        expect(Math.abs(out[n] - dotRef(x, off, table, taps, phase)), `output ${n}`).toBeLessThanOrEqual(1e-6);
+        n++;
+        const p = phase + stepNum;
+        off += Math.floor(p / phases);
+        phase = p % phases;
+      }
+      expect(r).toEqual({ outputs: n, offset: off, phase });
+      // A short `out` stops early at the right position.
+      const five = be.resamplePolyphase(
+        { coefficients: table, taps, phases },
+        x,
+        { kind: 'exact', offset: 4, phase: 2, stepNum },
+        new Float32Array(5),
+      );
+      expect(five).toEqual({ outputs: 5, offset: 4 + Math.floor((2 + 5 * 7) / 3), phase: (2 + 5 * 7) % 3 });
+      be.dispose();
+    });
+  }
+
+  it('interpolated stepping between table rows, across native chunks', () => {
+    const phases = 8;
+    const taps = 22;
+    const table = noise((phases + 1) * taps, 3);
+    const step = 1.37;
+    const firstOutput = 1000;
+    const origin = 1350; // input index of x[0] minus the kernel's half width
+    const x = noise(300_000, 4); // more than one chunk of 2^18 samples
+    const offset = Math.floor(firstOutput * step) - origin;
+    const be = createWasmBackend();
+    const out = new Float32Array(Math.ceil(x.length / step));
+    const r = be.resamplePolyphase(
+      { coefficients: table, taps, phases },
+      x,
+      { kind: 'interpolated', offset, firstOutput, stepSamples: step, origin },
+      out,
+    );
+    let n = 0;
+    let worst = 0; // one expect at the end: 2 x 10^5 expect() calls take seconds
+    for (; ; n++) {
+      const t = (firstOutput + n) * step;
+      const i = Math.floor(t);
+      const off = i - origin;
+      if (off + taps > x.length) {
+        expect(r.offset).toBe(off);
+        break;
+      }
+      const pf = (t - i) * phases;
+      const p = Math.floor(pf);
+      worst = Math.max(worst, Math.abs(out[n] - dotRef(x, off, table, taps, p, pf - p)));
+    }
+    expect(r.outputs).toBe(n);
+    expect(worst).toBeLessThanOrEqual(1e-6);
+    be.dispose();
+  });
+
+  it('keeps one copy of each table until dispose; per-call buffers are freed', () => {
+    const be = createWasmBackend();
+    const before = be.heapBytesInUse();
+    const table = { coefficients: noise(40, 1), taps: 20, phases: 2 };
+    const x = noise(5000, 2);
+    be.resamplePolyphase(table, x, { kind: 'exact', offset: 0, phase: 0, stepNum: 3 }, new Float32Array(4000));
+    const withTable = be.heapBytesInUse();
+    expect(withTable).toBeGreaterThan(before);
+    for (let i = 0; i < 5; i++)
+      be.resamplePolyphase(table, x, { kind: 'exact', offset: i, phase: 1, stepNum: 5 }, new Float32Array(100 + i));
+    expect(be.heapBytesInUse()).toBe(withTable);
+    // Nothing to do: no output, nothing allocated.
+    expect(
+      be.resamplePolyphase(table, x.subarray(0, 10), { kind: 'exact', offset: 0, phase: 0, stepNum: 3 }, new Float32Array(9)).outputs,
+    ).toBe(0);
+    be.dispose();
+    expect(be.heapBytesInUse()).toBe(before);
+  });
+});
