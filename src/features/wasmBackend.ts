@@ -42,6 +42,9 @@ declare const WebAssembly: {
 };
 
 /** Signatures of the functions native/dsp.c exports (pointers are byte offsets). */
+/** The last arguments of both resampling kernels: input, streaming state and output. */
+type ResampleIo = [inPtr: number, inLength: number, statePtr: number, outPtr: number, maxOut: number];
+
 interface DspExports {
   memory: WasmMemory;
   dsp_alloc(bytes: number): number;
@@ -75,17 +78,7 @@ interface DspExports {
   ): number;
   dsp_kfb_destroy(kfb: number): void;
   dsp_kfb_frames(kfb: number, inPtr: number, frames: number, hop: number, outPtr: number): number;
-  dsp_resample_exact(
-    tablePtr: number,
-    taps: number,
-    phases: number,
-    stepNum: number,
-    inPtr: number,
-    inLength: number,
-    statePtr: number,
-    outPtr: number,
-    maxOut: number,
-  ): number;
+  dsp_resample_exact(tablePtr: number, taps: number, phases: number, stepNum: number, ...io: ResampleIo): number;
   dsp_resample_interp(
     tablePtr: number,
     taps: number,
@@ -93,11 +86,7 @@ interface DspExports {
     stepSamples: number,
     firstOutput: number,
     origin: number,
-    inPtr: number,
-    inLength: number,
-    statePtr: number,
-    outPtr: number,
-    maxOut: number,
+    ...io: ResampleIo
   ): number;
 }
 
