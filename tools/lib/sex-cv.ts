@@ -76,25 +76,36 @@ export interface CvResult {
   scores: Map<string, Record<EvalCondition, number>>;
 }
 
+/** Speakers (with their chunks) and the features of those chunks. */
+export interface ChunkedSpeakers {
+  speakers: readonly SexSpeaker[];
+  table: FeatureTable;
+}
+
+/**
+ * Out-of-fold scores: fold f's model learns from `train`'s speakers of the other folds and scores
+ * `test`'s speakers of fold f (by default the same speakers and chunks; another chunking of the
+ * same speakers tests chunks other than the ones learnt from).
+ */
 export function crossValidateSex(
-  speakers: readonly SexSpeaker[],
-  table: FeatureTable,
+  train: ChunkedSpeakers,
   blocks: readonly SexFeatureBlock[],
   l2: number,
   conditions: readonly SexCondition[] = TRAIN_CONDITIONS,
+  test: ChunkedSpeakers = train,
 ): CvResult {
   const scores = new Map<string, Record<EvalCondition, number>>();
   for (let f = 0; f < SEX_FOLDS; f++) {
     const model = trainSexRegression(
-      speakers.filter((s) => s.fold !== f),
-      table,
+      train.speakers.filter((s) => s.fold !== f),
+      train.table,
       blocks,
       l2,
       conditions,
     );
-    for (const s of speakers.filter((x) => x.fold === f)) {
+    for (const s of test.speakers.filter((x) => x.fold === f)) {
       const rec = {} as Record<EvalCondition, number>;
-      for (const c of EVAL_CONDITIONS) rec[c] = speakerScore(model, s, table.get(c)!, blocks);
+      for (const c of EVAL_CONDITIONS) rec[c] = speakerScore(model, s, test.table.get(c)!, blocks);
       scores.set(s.id, rec);
     }
   }
