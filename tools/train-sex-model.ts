@@ -2,7 +2,8 @@
  * Train models/sex-model.json, the chunk sex model of src/sex/model.ts (SexModel):
  *   npx tsx tools/train-sex-model.ts [--manifest-only]
  *
- * Data: chunks of labelled speakers (tools/lib/sex-chunks.ts) heard clean, in synthetic rooms, in
+ * Data: 2 s chunks (tools/lib/sex-hparams.ts SEX_MODEL_CHUNKING) of labelled speakers
+ * (tools/lib/sex-chunks.ts) heard clean, in synthetic rooms, in
  * the telephone band, in one random training copy each (rooms, EQ, synthetic music or noise at
  * 0-20 dB, telephone or mp3-like low-pass, level -35..+4 dB peak with clipping) and in two copies
  * of a room then synthetic music or noise at 0-12 dB; never over a real music bed
@@ -14,7 +15,8 @@
  * sessions/ man, which other benchmarks count. (Calib readers may be learnt from: what is
  * calibrated on them is clustering thresholds on generated films, not sex.) Its Platt
  * calibration is fitted on the out-of-fold speaker scores of a leave-speakers-out run over those
- * same training speakers, so no test reader shapes the file either. The accuracy recorded in the
+ * same training speakers, scored on the original ~4 s cut (as eval:sex tests), so no test
+ * reader shapes the file either. The accuracy recorded in the
  * file is `npm run eval:sex`'s run over every speaker (test readers scored by models of the
  * other folds).
  */
@@ -29,6 +31,7 @@ import {
   type ChunkFeatures,
   type SexChunking,
   type SexCondition,
+  type SexSpeaker,
 } from './lib/sex-chunks.js';
 import {
   accuracyByCondition,
@@ -75,22 +78,24 @@ if (process.argv.includes('--manifest-only')) {
   process.exit(0);
 }
 
-async function chunked(chunking: SexChunking | null): Promise<ChunkedSpeakers> {
+async function chunked(chunking: SexChunking | null, conditions: readonly SexCondition[]): Promise<ChunkedSpeakers> {
   const speakers = await collectSexSpeakers(chunking);
   const table = new Map<SexCondition, ChunkFeatures>();
-  for (const c of [...EVAL_CONDITIONS, ...AUGMENT_COPIES])
-    table.set(c, await chunkFeatures(speakers, c, (d, t) => process.stderr.write(`features ${c}: ${d}/${t}\r`)));
+  for (const c of conditions) table.set(c, await chunkFeatures(speakers, c, (d, t) => process.stderr.write(`features ${c}: ${d}/${t}\r`)));
   return { speakers, table };
 }
 
-const all = await chunked(SEX_MODEL_CHUNKING);
-const trainSpeakers = all.speakers.filter(
-  (s) => (s.source === 'librispeech' && readerSplit(s.id.replace('libri-', '')) !== 'test') || s.source === 'ami',
+// Learnt from: SEX_MODEL_CHUNKING's chunks; tested (calibration, recorded accuracy): the original cut.
+const tested = await chunked(null, [...EVAL_CONDITIONS, ...AUGMENT_COPIES]);
+const all = SEX_MODEL_CHUNKING === null ? tested : await chunked(SEX_MODEL_CHUNKING, TRAIN_CONDITIONS);
+const inPool = (s: SexSpeaker) => (s.source === 'librispeech' && readerSplit(s.id.replace('libri-', '')) !== 'test') || s.source === 'ami';
+const trainSpeakers = all.speakers.filter(inPool);
+const poolTested = { speakers: tested.speakers.filter(inPool), table: tested.table };
+const calibration = fitCalibration(
+  poolTested.speakers,
+  crossValidateSex({ speakers: trainSpeakers, table: all.table }, SEX_MODEL_BLOCKS, SEX_MODEL_L2, TRAIN_CONDITIONS, poolTested),
 );
-const pool = { speakers: trainSpeakers, table: all.table };
-const calibration = fitCalibration(trainSpeakers, crossValidateSex(pool, SEX_MODEL_BLOCKS, SEX_MODEL_L2));
-// What `npm run eval:sex` reports: every speaker, tested on the original cut.
-const tested = SEX_MODEL_CHUNKING === null ? all : await chunked(null);
+// What `npm run eval:sex` reports: every speaker scored by the folds' models (pool: every speaker).
 const acc = accuracyByCondition(tested.speakers, crossValidateSex(all, SEX_MODEL_BLOCKS, SEX_MODEL_L2, TRAIN_CONDITIONS, tested));
 const model = trainSexRegression(trainSpeakers, all.table, SEX_MODEL_BLOCKS, SEX_MODEL_L2);
 const r7 = (x: number) => Number(x.toPrecision(7));

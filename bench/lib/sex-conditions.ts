@@ -41,6 +41,7 @@ import {
   calibrationReport,
   crossValidateSex,
   fitCalibration,
+  logLossByCondition,
   TRAIN_CONDITIONS,
   TRAIN_CONDITIONS_WITH_BEDS,
   type ChunkedSpeakers,
@@ -57,10 +58,10 @@ function shippedDefaults(): { blocks: SexFeatureBlock[]; l2: number; chunking: S
   }
 }
 
-async function chunkedSpeakers(chunking: SexChunking | null): Promise<ChunkedSpeakers> {
+async function chunkedSpeakers(chunking: SexChunking | null, conditions: readonly SexCondition[]): Promise<ChunkedSpeakers> {
   const speakers = await collectSexSpeakers(chunking);
   const table = new Map<SexCondition, ChunkFeatures>();
-  for (const c of [...EVAL_CONDITIONS, ...AUGMENT_COPIES]) {
+  for (const c of conditions) {
     table.set(c, await chunkFeatures(speakers, c, (d, t) => process.stderr.write(`features ${c}: ${d}/${t}\r`)));
   }
   return { speakers, table };
@@ -102,9 +103,12 @@ export async function runSexConditions(argv: readonly string[]): Promise<void> {
   const trainPool = flag('--train-pool') ?? 'all';
   if (!(trainPool in TRAIN_POOLS))
     throw new Error(`--train-pool: expected one of ${Object.keys(TRAIN_POOLS).join(', ')}, received ${trainPool}`);
-  const chunked = await chunkedSpeakers(trainChunking);
+  const sameChunks = JSON.stringify(trainChunking) === JSON.stringify(testChunking);
+  // Another chunking learnt from needs its training conditions only.
+  const trainConditions = withBeds || sameChunks ? [...EVAL_CONDITIONS, ...AUGMENT_COPIES] : TRAIN_CONDITIONS;
+  const chunked = await chunkedSpeakers(trainChunking, trainConditions);
   const train = { speakers: chunked.speakers.filter(TRAIN_POOLS[trainPool]), table: chunked.table };
-  const test = testChunking === trainChunking ? chunked : await chunkedSpeakers(testChunking);
+  const test = sameChunks ? chunked : await chunkedSpeakers(testChunking, EVAL_CONDITIONS);
   const speakers = test.speakers;
   const beds = await musicBeds();
   const evaluated = speakers.filter((s) => s.evaluated);
@@ -119,7 +123,12 @@ export async function runSexConditions(argv: readonly string[]): Promise<void> {
   const run = (bl: SexFeatureBlock[], penalty: number, beds = withBeds) => {
     const cv = crossValidateSex(train, bl, penalty, beds ? TRAIN_CONDITIONS_WITH_BEDS : TRAIN_CONDITIONS, test);
     const cal = fitCalibration(speakers, cv);
-    return { acc: accuracyByCondition(speakers, cv), cal, calReport: calibrationReport(speakers, cv, cal) };
+    return {
+      acc: accuracyByCondition(speakers, cv),
+      cal,
+      calReport: calibrationReport(speakers, cv, cal),
+      logLoss: logLossByCondition(speakers, cv, cal),
+    };
   };
   const line = (label: string, acc: ReturnType<typeof accuracyByCondition>) =>
     `${label.padEnd(34)}` + EVAL_CONDITIONS.map((c) => `${(100 * acc[c].accuracy).toFixed(1).padStart(8)}`).join('') + '\n';
@@ -138,16 +147,17 @@ export async function runSexConditions(argv: readonly string[]): Promise<void> {
     const sets: SexFeatureBlock[][] = [['hidden_mean'], ['campplus'], ['hidden_mean', 'campplus']];
     for (const bl of sets)
       for (const penalty of [10, 100, 1000]) process.stdout.write(line(`${bl.join('+')} (${penalty})`, run(bl, penalty).acc));
-    for (const penalty of [10, 100]) process.stdout.write(line(`${blocks.join('+')} (${penalty}) +beds`, run(blocks, penalty, true).acc));
+    if (sameChunks || withBeds)
+      for (const penalty of [10, 100]) process.stdout.write(line(`${blocks.join('+')} (${penalty}) +beds`, run(blocks, penalty, true).acc));
   }
 
   const r = run(blocks, l2);
   process.stdout.write(`\nfeatures ${blocks.join('+')}, l2 ${l2}\n`);
-  process.stdout.write(`${'condition'.padEnd(34)}${'accuracy'.padStart(9)}${'speakers'.padStart(10)}  wrong\n`);
+  process.stdout.write(`${'condition'.padEnd(34)}${'accuracy'.padStart(9)}${'speakers'.padStart(10)}${'log loss'.padStart(10)}  wrong\n`);
   for (const c of EVAL_CONDITIONS) {
     const a = r.acc[c];
     process.stdout.write(
-      `${CONDITION_LABELS[c].padEnd(34)}${(100 * a.accuracy).toFixed(2).padStart(8)}%${String(a.speakers).padStart(10)}  ${a.wrong.join(' ')}\n`,
+      `${CONDITION_LABELS[c].padEnd(34)}${(100 * a.accuracy).toFixed(2).padStart(8)}%${String(a.speakers).padStart(10)}${r.logLoss[c].toFixed(3).padStart(10)}  ${a.wrong.join(' ')}\n`,
     );
   }
   process.stdout.write(

@@ -177,3 +177,25 @@ export function calibrationReport(
   const ece = bins.reduce((a, b) => a + (b.n ? Math.abs(b.conf - b.right) : 0), 0) / n;
   return { ece, logLoss: loss / n };
 }
+
+/**
+ * Mean log loss per condition of the calibrated speaker probabilities: finer than accuracy when
+ * two settings differ by a speaker or two.
+ */
+export function logLossByCondition(
+  speakers: readonly SexSpeaker[],
+  cv: CvResult,
+  cal: { scale: number; bias: number },
+): Record<EvalCondition, number> {
+  const out = {} as Record<EvalCondition, number>;
+  const ev = speakers.filter((s) => s.evaluated);
+  for (const c of EVAL_CONDITIONS) {
+    let loss = 0;
+    for (const s of ev) {
+      const pF = 1 / (1 + Math.exp(-(cal.scale * cv.scores.get(s.id)![c] + cal.bias)));
+      loss -= Math.log(Math.max(1e-12, s.sex === 'F' ? pF : 1 - pF));
+    }
+    out[c] = loss / ev.length;
+  }
+  return out;
+}
