@@ -19,7 +19,7 @@ export function recordTrainedModel(key: string, file: string, producedBy: string
     source: {
       trainedBy: producedBy,
       data: [
-        'LibriSpeech train-clean-100 readers in ../shared/data/librispeech (CC BY 4.0), train split only',
+        'LibriSpeech train-clean-100 readers in ../shared/data/librispeech (CC BY 4.0), train and calib splits (never the test split)',
         'AMI Meeting Corpus excerpts in ../shared/data/ami (CC BY 4.0)',
       ],
     },

@@ -4,10 +4,13 @@
  * degradations, with every feature block of src/sex/model.ts computed and cached on disk
  * (bench/results/sex-chunks/, gitignored) so that training and evaluation re-run in seconds.
  *
- * Speakers: the 251 LibriSpeech readers (one utterance each, cut into ~4 s pieces), the 3
- * librispeech-long readers, the AMI speakers (sex = first letter of the id; their single-speaker
- * stretches within each 10 s window joined into one chunk; evaluated when they speak >= 2 s) and
- * the one man of sessions/ (up to four 8 s chunks per recording).
+ * Speakers: the 251 LibriSpeech readers (one utterance each), the 3 librispeech-long readers,
+ * the AMI speakers (sex = first letter of the id; their single-speaker stretches within each 10 s
+ * window joined into one stretch; evaluated when they speak >= 2 s) and the one man of sessions/
+ * (up to four 8 s stretches per recording). The original cut (no SexChunking) makes ~4 s even
+ * pieces of each reader and one chunk of each AMI or sessions stretch; a SexChunking slides
+ * chunkSec-long chunks every hopSec over every stretch instead (the engine's chunks are at most
+ * 3 s: src/segmentation maxChunkSec).
  *
  * Folds: speaker -> fnv1a32(id) % 5. Music conditions play music bed number `fold` (of the five
  * in ../shared/data/music) under that fold's speakers, so even a model trained on the other
@@ -69,7 +72,40 @@ function evenPieces(samples: Float32Array, targetSec: number): Float32Array[] {
 
 const foldOf = (id: string) => fnv1a32(id) % SEX_FOLDS;
 
-export async function collectSexSpeakers(): Promise<SexSpeaker[]> {
+/** Chunks of chunkSec every hopSec over each stretch of a speaker's speech. */
+export interface SexChunking {
+  chunkSec: number;
+  hopSec: number;
+}
+
+export function chunkingLabel(c: SexChunking | null): string {
+  return c === null ? 'original cut (~4 s pieces, AMI up to 10 s)' : `${c.chunkSec} s chunks every ${c.hopSec} s`;
+}
+
+/**
+ * Chunks of `c.chunkSec` starting every `c.hopSec` (a stretch shorter than a chunk is one chunk;
+ * a tail the grid misses by more than 0.25 s gets one more chunk ending at the stretch's end).
+ * Ids name the stretch, start and length, so caches are shared between chunkings.
+ */
+export function slideChunks(stretchId: string, samples: Float32Array, c: SexChunking): { id: string; samples: Float32Array }[] {
+  const len = Math.round(c.chunkSec * SR);
+  const hop = Math.round(c.hopSec * SR);
+  const piece = (start: number, end: number) => ({
+    id: `${stretchId}@${(start / SR).toFixed(3)}+${((end - start) / SR).toFixed(3)}`,
+    samples: samples.subarray(start, end),
+  });
+  if (samples.length <= len) return [piece(0, samples.length)];
+  const out: { id: string; samples: Float32Array }[] = [];
+  let start = 0;
+  for (; start + len <= samples.length; start += hop) out.push(piece(start, start + len));
+  const lastEnd = start - hop + len;
+  if (samples.length - lastEnd > 0.25 * SR) out.push(piece(samples.length - len, samples.length));
+  return out;
+}
+
+export async function collectSexSpeakers(chunking: SexChunking | null = null): Promise<SexSpeaker[]> {
+  const cut = (stretchId: string, samples: Float32Array, original: () => { id: string; samples: Float32Array }[]) =>
+    chunking === null ? original() : slideChunks(stretchId, samples, chunking);
   const out: SexSpeaker[] = [];
   for (const r of readLibriSpeakers()) {
     const { samples } = await readAudio(r.file);
@@ -81,7 +117,7 @@ export async function collectSexSpeakers(): Promise<SexSpeaker[]> {
       fold: foldOf(id),
       speechSec: samples.length / SR,
       evaluated: true,
-      chunks: evenPieces(samples, 4).map((s, i) => ({ id: `${id}#${i}`, samples: s })),
+      chunks: cut(id, samples, () => evenPieces(samples, 4).map((s, i) => ({ id: `${id}#${i}`, samples: s }))),
     });
   }
   const longDir = requireSharedData('librispeech-long');
@@ -96,7 +132,7 @@ export async function collectSexSpeakers(): Promise<SexSpeaker[]> {
       fold: foldOf(id),
       speechSec: samples.length / SR,
       evaluated: true,
-      chunks: evenPieces(samples, 4).map((s, i) => ({ id: `${id}#${i}`, samples: s })),
+      chunks: cut(id, samples, () => evenPieces(samples, 4).map((s, i) => ({ id: `${id}#${i}`, samples: s }))),
     });
   }
   const amiDir = requireSharedData('ami');
@@ -123,7 +159,10 @@ export async function collectSexSpeakers(): Promise<SexSpeaker[]> {
       for (let w0 = 0; w0 < samples.length; w0 += 10 * SR) {
         const picked: number[] = [];
         for (let i = w0; i < Math.min(samples.length, w0 + 10 * SR); i++) if (own[i] === 1) picked.push(samples[i]);
-        if (picked.length >= 0.5 * SR) entry.chunks.push({ id: `ami-${spk}@${uri}+${w0 / SR}`, samples: Float32Array.from(picked) });
+        if (picked.length < 0.5 * SR) continue;
+        const stretchId = `ami-${spk}@${uri}+${w0 / SR}`;
+        const stretch = Float32Array.from(picked);
+        entry.chunks.push(...cut(stretchId, stretch, () => [{ id: stretchId, samples: stretch }]));
       }
       ami.set(spk, entry);
     }
@@ -143,6 +182,7 @@ export async function collectSexSpeakers(): Promise<SexSpeaker[]> {
   }
   const sessDir = requireSharedData('sessions');
   const sessChunks: { id: string; samples: Float32Array }[] = [];
+  let sessSec = 0;
   for (const f of readdirSync(sessDir)
     .filter((x) => x.endsWith('.wav'))
     .sort()) {
@@ -150,15 +190,19 @@ export async function collectSexSpeakers(): Promise<SexSpeaker[]> {
     const len = 8 * SR;
     const count = Math.min(4, Math.floor(samples.length / len));
     const stride = Math.floor(samples.length / Math.max(1, count));
-    for (let k = 0; k < count; k++)
-      sessChunks.push({ id: `sessions-${f}+${(k * stride) / SR}`, samples: samples.subarray(k * stride, k * stride + len) });
+    for (let k = 0; k < count; k++) {
+      const stretchId = `sessions-${f}+${(k * stride) / SR}`;
+      const stretch = samples.subarray(k * stride, k * stride + len);
+      sessChunks.push(...cut(stretchId, stretch, () => [{ id: stretchId, samples: stretch }]));
+      sessSec += stretch.length / SR;
+    }
   }
   out.push({
     id: 'sessions-man',
     source: 'sessions',
     sex: 'M',
     fold: foldOf('sessions-man'),
-    speechSec: sessChunks.length * 8,
+    speechSec: sessSec,
     evaluated: true,
     chunks: sessChunks,
   });

@@ -76,25 +76,36 @@ export interface CvResult {
   scores: Map<string, Record<EvalCondition, number>>;
 }
 
+/** Speakers (with their chunks) and the features of those chunks. */
+export interface ChunkedSpeakers {
+  speakers: readonly SexSpeaker[];
+  table: FeatureTable;
+}
+
+/**
+ * Out-of-fold scores: fold f's model learns from `train`'s speakers of the other folds and scores
+ * `test`'s speakers of fold f (by default the same speakers and chunks; another chunking of the
+ * same speakers tests chunks other than the ones learnt from).
+ */
 export function crossValidateSex(
-  speakers: readonly SexSpeaker[],
-  table: FeatureTable,
+  train: ChunkedSpeakers,
   blocks: readonly SexFeatureBlock[],
   l2: number,
   conditions: readonly SexCondition[] = TRAIN_CONDITIONS,
+  test: ChunkedSpeakers = train,
 ): CvResult {
   const scores = new Map<string, Record<EvalCondition, number>>();
   for (let f = 0; f < SEX_FOLDS; f++) {
     const model = trainSexRegression(
-      speakers.filter((s) => s.fold !== f),
-      table,
+      train.speakers.filter((s) => s.fold !== f),
+      train.table,
       blocks,
       l2,
       conditions,
     );
-    for (const s of speakers.filter((x) => x.fold === f)) {
+    for (const s of test.speakers.filter((x) => x.fold === f)) {
       const rec = {} as Record<EvalCondition, number>;
-      for (const c of EVAL_CONDITIONS) rec[c] = speakerScore(model, s, table.get(c)!, blocks);
+      for (const c of EVAL_CONDITIONS) rec[c] = speakerScore(model, s, test.table.get(c)!, blocks);
       scores.set(s.id, rec);
     }
   }
@@ -165,4 +176,26 @@ export function calibrationReport(
   }
   const ece = bins.reduce((a, b) => a + (b.n ? Math.abs(b.conf - b.right) : 0), 0) / n;
   return { ece, logLoss: loss / n };
+}
+
+/**
+ * Mean log loss per condition of the calibrated speaker probabilities: finer than accuracy when
+ * two settings differ by a speaker or two.
+ */
+export function logLossByCondition(
+  speakers: readonly SexSpeaker[],
+  cv: CvResult,
+  cal: { scale: number; bias: number },
+): Record<EvalCondition, number> {
+  const out = {} as Record<EvalCondition, number>;
+  const ev = speakers.filter((s) => s.evaluated);
+  for (const c of EVAL_CONDITIONS) {
+    let loss = 0;
+    for (const s of ev) {
+      const pF = 1 / (1 + Math.exp(-(cal.scale * cv.scores.get(s.id)![c] + cal.bias)));
+      loss -= Math.log(Math.max(1e-12, s.sex === 'F' ? pF : 1 - pF));
+    }
+    out[c] = loss / ev.length;
+  }
+  return out;
 }

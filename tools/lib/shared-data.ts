@@ -34,10 +34,10 @@ export function readLibriSpeakers(): LibriReader[] {
 /**
  * Deterministic reader split by LibriSpeech id:
  * - 'test'  (id % 10 in 0..2, about 30 %): only the simulated-conversation benchmark uses them;
- * - 'calib' (id % 10 in 8..9, about 20 %): simulated conversations that calibrate thresholds;
+ * - 'calib' (id % 10 in 8..9, about 20 %): simulated conversations that calibrate clustering
+ *   thresholds; the sex model learns from them too (no threshold is chosen on its answers there);
  * - 'train' (the rest, about 50 %): train the sex model (tools/train-sex-model.ts).
- * So thresholds are never fitted on voices the models were trained on, and the benchmark
- * never hears a voice used for training or calibration.
+ * So the benchmark never hears a voice used for training or calibration.
  */
 export type ReaderSplit = 'train' | 'calib' | 'test';
 
