@@ -80,7 +80,7 @@ export interface DiarizeOptions {
   minSpeechSec?: number;
   /** A turn starting at most this long after another speaker's turn (or inside it) is a reply to it (default 2). */
   exchangeGapSec?: number;
-  /** Threads for ONNX intra-op and feature workers. */
+  /** Intra-op threads of the segmentation model (default: the number of cores, at most 4); the embedding models run on one. */
   threads?: number;
   onProgress?: (event: ProgressEvent) => void;
 }

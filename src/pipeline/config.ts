@@ -23,7 +23,7 @@ export interface PipelineConfig {
    * speakers are lost below that).
    */
   backgroundLevelDb: number;
-  /** ONNX intra-op threads of the models. */
+  /** ONNX intra-op threads of the segmentation model (the embedding models run on one: faster for their short chunks). */
   threads: number;
   segmentation: SegmentationConfig;
   clustering: ClusteringConfig;

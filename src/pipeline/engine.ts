@@ -86,8 +86,12 @@ export class Engine {
     const owned: Array<{ dispose(): Promise<void> }> = [];
     try {
       const segmentation = options.segmentation ?? own(owned, await OnnxSegmentationModel.create({ threads: cfg.threads }));
-      const embedder = options.embedder ?? own(owned, await CampPlusEmbedder.create({ threads: cfg.threads }));
-      const sex = options.sex ?? own(owned, await SexModel.create({ threads: cfg.threads }));
+      // CAM++ and the voice encoder run one short chunk at a time: their operators are too small to
+      // share out, and a second intra-op thread made them slower (10-min film: 10.7 s -> 7.3 s for
+      // CAM++ and 5.1 s -> 3.1 s for the sex features on one thread), while segmentation's batches of
+      // 10 s windows gain from threads (4.8 s -> 2.8 s on two).
+      const embedder = options.embedder ?? own(owned, await CampPlusEmbedder.create({ threads: 1 }));
+      const sex = options.sex ?? own(owned, await SexModel.create({ threads: 1 }));
       return new Engine(segmentation, embedder, sex, base, owned);
     } catch (e) {
       for (const m of owned) await m.dispose();
