@@ -32,6 +32,7 @@ const MIN_CLUSTER_SEC = (process.env.CAL_MIN_CLUSTER_SEC ?? '5,6,8,10').split(',
 const FOLD_THRESHOLDS = (process.env.CAL_FOLD_THRESHOLDS ?? '0.8,0.9,1').split(',').map(Number);
 const BACKGROUND_DB = (process.env.CAL_BACKGROUND_DB ?? '12,15,18').split(',').map(Number);
 const MIN_GAP_SEC = (process.env.CAL_MIN_GAP_SEC ?? '0.1,0.5').split(',').map(Number);
+const OWNER_WEIGHT = (process.env.CAL_OWNER_WEIGHT ?? '0,1').split(',').map(Number);
 
 const cfg0 = validatePipelineConfig();
 const engine = await createEngine({ threads: Number(process.env.THREADS ?? 2) });
@@ -53,12 +54,16 @@ try {
 function grid(): void {
   const truths = new Map(dirs.map((d) => [d, readTruth(d)]));
   const rows: Array<Record<string, number>> = [];
-  console.log('threshold minClusterSec foldThreshold background minGapSec | M/F exact | total within 1 | DER c0.25 | sex right');
+  console.log(
+    'threshold minClusterSec foldThreshold background minGapSec ownerWeight | M/F exact | total within 1 | DER c0.25 | sex right',
+  );
   const points = THRESHOLDS.flatMap((threshold) =>
     MIN_CLUSTER_SEC.flatMap((minClusterSec) =>
       FOLD_THRESHOLDS.flatMap((foldThreshold) =>
         BACKGROUND_DB.flatMap((backgroundLevelDb) =>
-          MIN_GAP_SEC.map((minGapSec) => ({ threshold, minClusterSec, foldThreshold, backgroundLevelDb, minGapSec })),
+          MIN_GAP_SEC.flatMap((minGapSec) =>
+            OWNER_WEIGHT.map((ownerWeight) => ({ threshold, minClusterSec, foldThreshold, backgroundLevelDb, minGapSec, ownerWeight })),
+          ),
         ),
       ),
     ),
@@ -71,7 +76,7 @@ function grid(): void {
         minClusterSec: p.minClusterSec,
         foldThreshold: p.foldThreshold,
       },
-      reconstruction: { minGapSec: p.minGapSec },
+      reconstruction: { minGapSec: p.minGapSec, ownerWeight: p.ownerWeight },
     });
     const scores = files.map((f) => {
       const d = engine.assemble(f.uri, f.analysis, cfg);
@@ -86,14 +91,14 @@ function grid(): void {
       sex: s.sexAccuracy,
     });
     console.log(
-      `${p.threshold.toFixed(2)} ${String(p.minClusterSec).padStart(4)} ${p.foldThreshold.toFixed(2)} ${String(p.backgroundLevelDb).padStart(3)} dB ${p.minGapSec.toFixed(1)} | ` +
+      `${p.threshold.toFixed(2)} ${String(p.minClusterSec).padStart(4)} ${p.foldThreshold.toFixed(2)} ${String(p.backgroundLevelDb).padStart(3)} dB ${p.minGapSec.toFixed(1)} ${p.ownerWeight} | ` +
         `${(100 * s.countsExactRate).toFixed(1)} % | ${(100 * s.speakerCountWithinOneRate).toFixed(1)} % | ${s.derCollar025.toFixed(2)} % ` +
         `(miss ${pct(scores, 'missedSec')}, fa ${pct(scores, 'falseAlarmSec')}, conf ${pct(scores, 'confusionSec')}) | ${(100 * s.sexAccuracy).toFixed(1)} %`,
     );
   }
   const best = [...rows].sort((a, b) => b.exact - a.exact || a.der - b.der)[0];
   console.log(
-    `best: threshold ${best.threshold}, minClusterSec ${best.minClusterSec}, foldThreshold ${best.foldThreshold}, backgroundLevelDb ${best.backgroundLevelDb}, minGapSec ${best.minGapSec} (${files.length} files from ${dirs.join(', ')})`,
+    `best: threshold ${best.threshold}, minClusterSec ${best.minClusterSec}, foldThreshold ${best.foldThreshold}, backgroundLevelDb ${best.backgroundLevelDb}, minGapSec ${best.minGapSec}, ownerWeight ${best.ownerWeight} (${files.length} files from ${dirs.join(', ')})`,
   );
   if (jsonOut) writeFileSync(jsonOut, JSON.stringify({ dirs, files: files.length, grid: rows, best }, null, 2));
 }

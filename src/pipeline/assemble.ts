@@ -5,6 +5,7 @@
  */
 import { measureFilm } from '../measures/index.js';
 import { clusterSpeakers } from '../clustering/index.js';
+import { ownedFrames } from '../segmentation/chunks.js';
 import { reconstructTurns, speechSecBySpeaker, type LabelledWindow } from '../reconstruction/index.js';
 import type { Counts, Diarization, SpeakerSummary, Turn } from '../types.js';
 import type { PipelineConfig } from './config.js';
@@ -19,7 +20,11 @@ export function assembleDiarization(file: string, a: FileAnalysis, cfg: Pipeline
     a.dim,
     cfg.clustering,
   );
-  const windows: LabelledWindow[] = a.windows.map((w) => ({ ...w, labels: new Int32Array(a.geometry.speakers).fill(-1) }));
+  const windows: LabelledWindow[] = a.windows.map((w, i) => ({
+    ...w,
+    labels: new Int32Array(a.geometry.speakers).fill(-1),
+    owned: ownedFrames(a.geometry, a.windowSamples, w.startSample, a.windows[i - 1]?.startSample, a.windows[i + 1]?.startSample),
+  }));
   a.chunks.forEach((c, i) => {
     (windows[c.window].labels as Int32Array)[c.speaker] = labels[i];
   });

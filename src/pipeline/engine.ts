@@ -54,6 +54,8 @@ export interface AnalysedChunk {
 /** Everything the stages after the streaming pass need (calibration re-runs them with other thresholds). */
 export interface FileAnalysis {
   geometry: FrameGeometry;
+  /** Samples per segmentation window. */
+  windowSamples: number;
   sampleRateHz: number;
   totalSamples: number;
   durationSec: number;
@@ -147,6 +149,7 @@ export class Engine {
     const maxSamples = Math.round(cfg.segmentation.maxChunkSec * SR);
     const out: FileAnalysis = {
       geometry,
+      windowSamples: W,
       sampleRateHz: SR,
       totalSamples: 0,
       durationSec: 0,

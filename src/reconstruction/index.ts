@@ -17,17 +17,27 @@ export interface ReconstructionConfig {
   minGapSec: number;
   /** A speaker's turns shorter than this are dropped (one or two frames of flicker). */
   minTurnSec: number;
+  /**
+   * Extra weight of a window's judgement on the frames it owns (whose speakers it embedded):
+   * where windows disagree, the one that heard those frames' voices decides. Chosen on the
+   * film-style calibration set (tools/calibrate.ts): any weight > 0 halves speaker confusion
+   * there (DER 17.21 % -> 14.17 %, confusion 5.8 -> 2.9 points); without it a tie between two
+   * windows went to the speaker with the lower index.
+   */
+  ownerWeight: number;
 }
 
 export const DEFAULT_RECONSTRUCTION_CONFIG: Readonly<ReconstructionConfig> = Object.freeze({
   minGapSec: 0.5,
   minTurnSec: 0.05,
+  ownerWeight: 1,
 });
 
 export function validateReconstructionConfig(partial?: Partial<ReconstructionConfig>): ReconstructionConfig {
   return validateNumbers('reconstruction', DEFAULT_RECONSTRUCTION_CONFIG, partial, {
     minGapSec: { min: 0, max: 10 },
     minTurnSec: { min: 0, max: 10 },
+    ownerWeight: { min: 0, max: 100 },
   });
 }
 
@@ -38,6 +48,8 @@ export interface LabelledWindow {
   active: Uint8Array;
   /** Global speaker of each local speaker, -1 when it has none (too little speech to embed). */
   labels: ArrayLike<number>;
+  /** Frames [fromFrame, toFrame) the window owns (default none: every window weighs the same). */
+  owned?: { fromFrame: number; toFrame: number };
 }
 
 /**
@@ -66,7 +78,7 @@ export function reconstructTurns(
         if (!w.active[f * g.speakers + k]) continue;
         countSum[gf]++;
         const label = w.labels[k];
-        if (label >= 0) activity[label][gf] += 1;
+        if (label >= 0) activity[label][gf] += w.owned && f >= w.owned.fromFrame && f < w.owned.toFrame ? 1 + config.ownerWeight : 1;
       }
     }
   }

@@ -4,7 +4,7 @@ import type { FrameGeometry } from '../../src/segmentation/chunks.js';
 
 // 10 frames per window, one frame = 10 samples at 100 Hz = 0.1 s; receptive field 10 samples.
 const G: FrameGeometry = { stepSamples: 10, durationSamples: 10, frames: 10, speakers: 2 };
-const cfg = { minGapSec: 0, minTurnSec: 0 };
+const cfg = { minGapSec: 0, minTurnSec: 0, ownerWeight: 0 };
 
 function win(startSample: number, rows: Array<[number, number]>, labels: number[]): LabelledWindow {
   return { startSample, active: Uint8Array.from(rows.flat()), labels };
@@ -47,6 +47,18 @@ describe('reconstructTurns', () => {
     expect(+speech[1].toFixed(2)).toBe(0.5);
   });
 
+  it('where two windows disagree, the window that owns the frames decides (not the lower speaker index)', () => {
+    // Both windows cover the same 10 frames with one voice: window A calls it speaker 1, window B
+    // (its local speaker not embedded there) speaker 0. One speaker per frame.
+    const rows: Array<[number, number]> = Array.from({ length: 10 }, () => [1, 0] as [number, number]);
+    const a: LabelledWindow = { ...win(0, rows, [1, -1]), owned: { fromFrame: 0, toFrame: 10 } };
+    const b: LabelledWindow = { ...win(0, rows, [0, -1]), owned: { fromFrame: 0, toFrame: 0 } };
+    const tie = reconstructTurns([a, b], G, 100, 100, 2, cfg);
+    expect(tie.map((t) => t.speaker)).toEqual([0]);
+    const owned = reconstructTurns([a, b], G, 100, 100, 2, { ...cfg, ownerWeight: 1 });
+    expect(owned.map((t) => t.speaker)).toEqual([1]);
+  });
+
   it('gives no turn to speech of local speakers without a global label', () => {
     const rows: Array<[number, number]> = Array.from({ length: 10 }, () => [1, 0] as [number, number]);
     expect(reconstructTurns([win(0, rows, [-1, -1])], G, 100, 100, 1, cfg)).toEqual([]);
@@ -65,7 +77,7 @@ describe('reconstructTurns', () => {
       [0, 1],
       [0, 0],
     ];
-    const turns = reconstructTurns([win(0, rows, [0, 1])], G, 100, 100, 2, { minGapSec: 0.15, minTurnSec: 0.15 });
+    const turns = reconstructTurns([win(0, rows, [0, 1])], G, 100, 100, 2, { minGapSec: 0.15, minTurnSec: 0.15, ownerWeight: 0 });
     expect(turns.map((t) => [t.speaker, +t.startSec.toFixed(2), +t.endSec.toFixed(2)])).toEqual([[0, 0, 0.5]]);
   });
 });
