@@ -39,7 +39,7 @@ export interface ClusteringConfig {
  * threshold, minClusterSec and foldThreshold were chosen by tools/calibrate.ts on the 60
  * film-style calibration conversations (bench/results/film-calib: calibration readers only) and
  * never on the held-out film-test set. With the pipeline's backgroundLevelDb 15 and
- * reconstruction minGapSec 0.5: (0.6, 8 s, 0.9) gives M/F counts exact 88.3 %, DER 17.21 %;
+ * reconstruction minGapSec 0.5 (ownerWeight 0): (0.6, 8 s, 0.9) gives M/F counts exact 88.3 %, DER 17.21 %;
  * the grid's best, (0.65, 6 s, 0.9), 90.0 % / 16.67 %, folds the three voices of a 30 s AMI
  * excerpt (test/pipeline/engine.test.ts) into one, so among the points within one file of the
  * best the one that keeps them apart was taken. No folding at all: 53.3 %. minClusterSec
