@@ -18,14 +18,15 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { readAudio, resample } from '../src/audio/index.js';
 import { parseRttm } from '../src/io/index.js';
 import { mulberry32 } from '../tools/lib/rng.js';
+import { cliCommand } from './lib/cli-command.js';
+import { pcm16WavHeader } from './lib/conversation.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const dataDir = process.env.COUNT_SPEAKERS_DATA ?? path.resolve(repoRoot, '../shared/data');
@@ -49,9 +50,6 @@ if (!existsSync(path.join(libriDir, 'speakers.csv'))) {
   process.exit(0);
 }
 
-const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
-const mainUrl = pathToFileURL(path.join(repoRoot, 'src', 'cli', 'main.ts')).href;
-
 interface Run {
   code: number | null;
   signal: string | null;
@@ -64,19 +62,8 @@ function cli(args: string[], cwd: string, tmp: string, killAfterMs?: number, sig
   const env: NodeJS.ProcessEnv = { ...process.env, TMPDIR: tmp };
   delete env.ORT_DISABLE_TELEMETRY;
   const t0 = performance.now();
-  const child = spawn(
-    process.execPath,
-    [
-      '--import',
-      tsx,
-      '--input-type=module',
-      '-e',
-      `const { main } = await import(${JSON.stringify(mainUrl)}); process.exitCode = await main(process.argv.slice(1));`,
-      '--',
-      ...args,
-    ],
-    { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
+  const [node, ...nodeArgs] = cliCommand();
+  const child = spawn(node, [...nodeArgs, ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
@@ -94,19 +81,7 @@ function wav16(samples: Float32Array, rateHz: number, channels: number): Buffer 
     const v = Math.max(-32768, Math.min(32767, Math.round(samples[i] * 32767)));
     for (let c = 0; c < channels; c++) data.writeInt16LE(v, (i * channels + c) * 2);
   }
-  const h = Buffer.alloc(44);
-  h.write('RIFF', 0);
-  h.writeUInt32LE(36 + data.length, 4);
-  h.write('WAVEfmt ', 8);
-  h.writeUInt32LE(16, 16);
-  h.writeUInt16LE(1, 20);
-  h.writeUInt16LE(channels, 22);
-  h.writeUInt32LE(rateHz, 24);
-  h.writeUInt32LE(rateHz * channels * 2, 28);
-  h.writeUInt16LE(channels * 2, 32);
-  h.writeUInt16LE(16, 34);
-  h.write('data', 36);
-  h.writeUInt32LE(data.length, 40);
+  const h = pcm16WavHeader(data.length, rateHz, channels);
   return Buffer.concat([h, data]);
 }
 

@@ -6,8 +6,8 @@
  *   npx tsx bench/open-reports.ts bench/results/catalogue.html bench/results/scene-reports/*.html
  */
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import puppeteer from 'puppeteer-core';
+import { openWatched } from './lib/watched-page.js';
 
 const pages = process.argv.slice(2);
 if (pages.length === 0) throw new Error('usage: tsx bench/open-reports.ts <page.html> [...]');
@@ -19,22 +19,7 @@ const browser = await puppeteer.launch({
 let bad = 0;
 try {
   for (const file of pages) {
-    const page = await browser.newPage();
-    await page.setViewport({ width: 1200, height: 900 });
-    const problems: string[] = [];
-    page.on('console', (m) => {
-      if (m.type() === 'error' || m.type() === 'warn') problems.push(`console ${m.type()}: ${m.text()}`);
-    });
-    page.on('pageerror', (e) => problems.push(`page error: ${(e as Error).message}`));
-    await page.setRequestInterception(true);
-    page.on('request', (req) => {
-      if (req.url().startsWith('file:')) void req.continue();
-      else {
-        problems.push(`network request: ${req.url()}`);
-        void req.abort();
-      }
-    });
-    await page.goto(pathToFileURL(path.resolve(file)).href, { waitUntil: 'load' });
+    const { page, problems } = await openWatched(browser, path.resolve(file), 1200, 900);
     const svgs = await page.$$eval('svg', (els) => els.map((e) => e.querySelectorAll('path').length));
     const shot = file.replace(/\.html$/, '') + '.png';
     await page.screenshot({ path: shot, fullPage: true });

@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { runCount, parseCountArgs } from '../../src/cli/count.js';
 import { capture } from './capture.js';
 import { parseRttm } from '../../src/io/index.js';
+import { wavFloat32Bytes } from '../../tools/lib/shared-data.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const dataDir = process.env.COUNT_SPEAKERS_DATA ?? path.resolve(repoRoot, '../shared/data');
@@ -79,31 +80,12 @@ describe('failures', () => {
   });
 });
 
-/** A mono 32-bit float WAV of these samples at 16 kHz. */
-function floatWav(samples: Float32Array): Buffer {
-  const data = Buffer.from(samples.buffer, samples.byteOffset, samples.byteLength);
-  const h = Buffer.alloc(44);
-  h.write('RIFF', 0);
-  h.writeUInt32LE(36 + data.length, 4);
-  h.write('WAVEfmt ', 8);
-  h.writeUInt32LE(16, 16);
-  h.writeUInt16LE(3, 20);
-  h.writeUInt16LE(1, 22);
-  h.writeUInt32LE(16000, 24);
-  h.writeUInt32LE(64000, 28);
-  h.writeUInt16LE(4, 32);
-  h.writeUInt16LE(32, 34);
-  h.write('data', 36);
-  h.writeUInt32LE(data.length, 40);
-  return Buffer.concat([h, data]);
-}
-
 describe('input the engine can only partly hear', () => {
   it('NaN samples and samples far beyond full scale are said on stderr and in --json, and the file still gets an answer', async () => {
     const x = new Float32Array(16000 * 4).map((_, i) => 1e29 * Math.sin(i / 7));
     x.fill(Number.NaN, 100, 200);
     const file = path.join(tmp, 'huge-float.wav');
-    writeFileSync(file, floatWav(x));
+    writeFileSync(file, wavFloat32Bytes(x));
     const io = capture();
     expect(await runCount([file, '--json'], io)).toBe(0);
     expect(io.err).toContain(`${file}: warning: 100 samples were not numbers`);

@@ -3,15 +3,14 @@
  * in a chosen folder, with a private TMPDIR so a test can check what a run leaves behind.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createRequire } from 'node:module';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
+import { cliCommand } from '../../bench/lib/cli-command.js';
+
+export { cliCommand };
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const goodWav = (name = 's16-stereo-44k1.wav') => path.join(repoRoot, 'fixtures', 'audio', 'good', name);
-
-const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
-const mainUrl = pathToFileURL(path.join(repoRoot, 'src', 'cli', 'main.ts')).href;
 
 export interface CliRun {
   code: number | null;
@@ -26,19 +25,6 @@ export interface CliOptions {
   env?: Record<string, string>;
   /** stdout of the child: a pipe read by the test (default), or a file descriptor to hand over. */
   stdout?: 'pipe' | number;
-}
-
-/** The command line that runs the CLI (node and its arguments), for a shell pipeline. */
-export function cliCommand(): string[] {
-  return [
-    process.execPath,
-    '--import',
-    tsx,
-    '--input-type=module',
-    '-e',
-    `const { main } = await import(${JSON.stringify(mainUrl)}); process.exitCode = await main(process.argv.slice(1));`,
-    '--',
-  ];
 }
 
 /** Start the CLI; the caller waits on `done`. */

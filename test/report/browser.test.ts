@@ -5,10 +5,11 @@
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'puppeteer-core';
 import { catalogueRow, renderCatalogueReport, renderFilmReport } from '../../src/report/index.js';
+import { openWatched } from '../../bench/lib/watched-page.js';
 import { sceneRecord } from './fixtures.js';
 
 // Page functions run in the browser; the project compiles without the DOM library, so the few
@@ -52,23 +53,7 @@ describe.skipIf(!hasChromium)('reports in headless Chromium', () => {
   async function open(html: string, name: string, widthPx: number): Promise<Opened> {
     const file = path.join(outDir, `${name}.html`);
     writeFileSync(file, html);
-    const page = await browser.newPage();
-    await page.setViewport({ width: widthPx, height: 800 });
-    const problems: string[] = [];
-    page.on('console', (m) => {
-      if (m.type() === 'error' || m.type() === 'warn') problems.push(`console ${m.type()}: ${m.text()}`);
-    });
-    page.on('pageerror', (e) => problems.push(`page error: ${(e as Error).message}`));
-    await page.setRequestInterception(true);
-    page.on('request', (req) => {
-      if (req.url().startsWith('file:')) void req.continue();
-      else {
-        problems.push(`network request: ${req.url()}`);
-        void req.abort();
-      }
-    });
-    await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
-    return { page, problems };
+    return openWatched(browser, file, widthPx, 800);
   }
 
   it('film report: the timeline and charts are drawn', async () => {
