@@ -80,7 +80,7 @@ export interface DiarizeOptions {
   minSpeechSec?: number;
   /** A turn starting at most this long after another speaker's turn (or inside it) is a reply to it (default 2). */
   exchangeGapSec?: number;
-  /** Intra-op threads of the segmentation model (default: the number of cores, at most 4); the embedding models run on one. */
+  /** CPU threads the engine uses (default: the number of cores, at most 4): from 2 on, the speaker model runs on one of them beside segmentation and the sex features. */
   threads?: number;
   onProgress?: (event: ProgressEvent) => void;
 }

@@ -36,7 +36,8 @@ Options:
   --min-speech <sec>    a speaker with less total speech is not counted (default 2)
   --exchange-gap <sec>  a turn starting at most this long after another speaker's (or during it)
                         replies to it, for "exchanges" and "bechdelVoice" (default 2)
-  --threads <n>         threads of the segmentation model (default: the number of cores, at most 4)
+  --threads <n>         CPU threads (default: the number of cores, at most 4); from 2 on, the speaker
+                        model runs on one of them beside segmentation
   --quiet               no progress bar
   -h, --help            this help
   -v, --version         the version

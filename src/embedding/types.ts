@@ -45,3 +45,14 @@ export interface WindowEmbeddings {
   vectors: (Float32Array | null)[];
   skipped: { index: number; reason: SkipReason }[];
 }
+
+/**
+ * What the pipeline needs of a speaker model: one embedding per chunk of one speaker's 16 kHz
+ * speech (CampPlusEmbedder on the calling thread, CampPlusThread on a worker thread).
+ */
+export interface SpeakerEmbedder {
+  readonly dim: number;
+  /** Raw (not normalised) embedding of the chunk, or null when it is too short or not finite. */
+  embed(samples: Float32Array): Promise<Float32Array | null>;
+  dispose(): Promise<void>;
+}

@@ -23,7 +23,7 @@ export interface PipelineConfig {
    * speakers are lost below that).
    */
   backgroundLevelDb: number;
-  /** ONNX intra-op threads of the segmentation model (the embedding models run on one: faster for their short chunks). */
+  /** CPU threads of the engine: from 2 on, one runs the speaker model (Engine.create) and the rest segmentation. */
   threads: number;
   segmentation: SegmentationConfig;
   clustering: ClusteringConfig;

@@ -12,6 +12,8 @@
  */
 import { appendSamples, openAudio, ENGINE_SAMPLE_RATE_HZ } from '../audio/index.js';
 import { CampPlusEmbedder } from '../embedding/campplus.js';
+import { CampPlusThread } from '../embedding/campplusThread.js';
+import type { SpeakerEmbedder } from '../embedding/types.js';
 import { CountSpeakersError } from '../errors/index.js';
 import { decodePowerset } from '../segmentation/powerset.js';
 import { gatherChunk, localChunks, ownedFrames, windowStarts, type FrameGeometry } from '../segmentation/chunks.js';
@@ -33,11 +35,16 @@ export interface SexStage {
 
 export interface EngineOptions {
   threads?: number;
+  /**
+   * Run the speaker model (CAM++) on a worker thread of its own, beside segmentation and the sex
+   * features on the calling thread (default: when threads >= 2; segmentation then gets threads - 1).
+   */
+  embeddingThread?: boolean;
   /** Advanced: override stage configs (calibration tools use this). */
   config?: PipelineOverrides;
   /** Advanced: models (tests, tools); default the ONNX models shipped in models/. */
   segmentation?: SegmentationModel;
-  embedder?: CampPlusEmbedder;
+  embedder?: SpeakerEmbedder;
   sex?: SexStage;
 }
 
@@ -73,7 +80,7 @@ export class Engine {
   private disposed = false;
   private constructor(
     private readonly segmentation: SegmentationModel,
-    private readonly embedder: CampPlusEmbedder,
+    private readonly embedder: SpeakerEmbedder,
     private readonly sex: SexStage,
     private readonly base: PipelineOverrides,
     /** Models the engine created (and so disposes); models passed in belong to the caller. */
@@ -87,12 +94,18 @@ export class Engine {
     const cfg = validatePipelineConfig(base);
     const owned: Array<{ dispose(): Promise<void> }> = [];
     try {
-      const segmentation = options.segmentation ?? own(owned, await OnnxSegmentationModel.create({ threads: cfg.threads }));
       // CAM++ and the voice encoder run one short chunk at a time: their operators are too small to
       // share out, and a second intra-op thread made them slower (10-min film: 10.7 s -> 7.3 s for
-      // CAM++ and 5.1 s -> 3.1 s for the sex features on one thread), while segmentation's batches of
-      // 10 s windows gain from threads (4.8 s -> 2.8 s on two).
-      const embedder = options.embedder ?? own(owned, await CampPlusEmbedder.create({ threads: 1 }));
+      // CAM++ and 5.1 s -> 3.1 s for the sex features on one thread). A second core is better used
+      // running CAM++ on a thread of its own, beside segmentation and the sex features, which then
+      // keep the other cores (1 h film on 2 cores: 56-57 s with segmentation on two threads as
+      // well, 46 s on one; 77 s with no CAM++ thread).
+      const embeddingThread = options.embeddingThread ?? cfg.threads >= 2;
+      const segmentationThreads = embeddingThread ? Math.max(1, cfg.threads - 1) : cfg.threads;
+      const segmentation = options.segmentation ?? own(owned, await OnnxSegmentationModel.create({ threads: segmentationThreads }));
+      const embedder =
+        options.embedder ??
+        own(owned, await (embeddingThread ? CampPlusThread.create({ threads: 1 }) : CampPlusEmbedder.create({ threads: 1 })));
       const sex = options.sex ?? own(owned, await SexModel.create({ threads: 1 }));
       return new Engine(segmentation, embedder, sex, base, owned);
     } catch (e) {
@@ -161,6 +174,30 @@ export class Engine {
       warnings: [],
     };
     const embeddings: Float32Array[] = [];
+    // Chunks are embedded as they come (on the CAM++ thread when there is one) while segmentation
+    // goes on; their results are taken in order, so the analysis is the same as one at a time.
+    type Embedded = { chunk: AnalysedChunk; embedding: Float32Array; sexRow: Float32Array } | null;
+    const inFlight: Array<Promise<Embedded>> = [];
+    // The sex features run on this thread one chunk at a time (they share the voice encoder).
+    let sexQueue: Promise<unknown> = Promise.resolve();
+    const take = (r: Embedded) => {
+      if (r === null) return;
+      embeddings.push(r.embedding);
+      out.chunks.push(r.chunk);
+      out.sexRows.push(r.sexRow);
+    };
+    const submit = (audio: Float32Array, chunk: AnalysedChunk) => {
+      const job = this.embedder.embed(audio).then((e): Promise<Embedded> | null => {
+        if (!e) return null;
+        normalise(e);
+        const row = sexQueue.then(() => this.sex.features(audio, e));
+        sexQueue = row.catch(() => undefined);
+        return row.then((sexRow) => ({ chunk, embedding: e, sexRow }));
+      });
+      // Awaited in order below; this only keeps an early failure from being reported as unhandled.
+      job.catch(() => undefined);
+      inFlight.push(job);
+    };
 
     let buf = new Float32Array(W * 2);
     let bufStart = 0;
@@ -191,14 +228,11 @@ export class Engine {
         prevStart = starts[i];
         for (const c of localChunks(active, geometry, minSamples, maxSamples, owned)) {
           const audio = gatherChunk(samples, c.ranges);
-          const e = await this.embedder.embed(audio);
-          if (!e) continue;
-          normalise(e);
-          embeddings.push(e);
-          out.chunks.push({ window, speaker: c.speaker, seconds: audio.length / SR, clean: c.clean, levelDb: rmsDb(audio) });
-          out.sexRows.push(await this.sex.features(audio, e));
+          submit(audio, { window, speaker: c.speaker, seconds: audio.length / SR, clean: c.clean, levelDb: rmsDb(audio) });
         }
       }
+      // Bounded memory: at most MAX_CHUNKS_IN_FLIGHT chunks of audio wait for their embeddings.
+      while (inFlight.length > MAX_CHUNKS_IN_FLIGHT) take(await inFlight.shift()!);
     };
 
     const stream = await openAudio(file);
@@ -241,8 +275,11 @@ export class Engine {
         if (last >= done + geometry.stepSamples) ready.push(last);
         if (ready.length) await processWindows(ready, true);
       }
+      while (inFlight.length) take(await inFlight.shift()!);
     } finally {
       await stream.close();
+      // On a failure, let the chunks still in flight finish before the caller disposes the models.
+      await Promise.allSettled(inFlight);
     }
     out.warnings = inputWarnings(stream.info.warnings ?? [], stream.info.nonFiniteSamples ?? 0, peak);
     out.embeddings = new Float32Array(embeddings.length * out.dim);
@@ -252,6 +289,9 @@ export class Engine {
     return out;
   }
 }
+
+/** Chunks whose embeddings may be pending at once: about 12 MB of audio at 3 s each. */
+const MAX_CHUNKS_IN_FLIGHT = 64;
 
 /** Samples this far beyond full scale (+24 dB) are not audio a recorder makes: say so, the speech may be lost. */
 const PEAK_WARN = 16;

@@ -28,10 +28,16 @@ const MODELS_ID = (() => {
   return h.digest('hex');
 })();
 
+/** The segmentation settings that change what is computed (the batch size only changes speed and memory). */
+function resultShaping(segmentation: PipelineConfig['segmentation']): unknown {
+  // Always 8, the former default, so analyses cached with it stay valid (key order kept).
+  return { ...segmentation, batchWindows: 8 };
+}
+
 export async function cachedAnalysis(engine: Engine, file: string, cfg: PipelineConfig, cacheDir: string): Promise<FileAnalysis> {
   const st = statSync(file);
   const key = createHash('sha1')
-    .update(JSON.stringify([ANALYSIS_VERSION, path.resolve(file), st.size, st.mtimeMs, cfg.segmentation, MODELS_ID]))
+    .update(JSON.stringify([ANALYSIS_VERSION, path.resolve(file), st.size, st.mtimeMs, resultShaping(cfg.segmentation), MODELS_ID]))
     .digest('hex');
   const p = path.join(cacheDir, `${key}.json`);
   if (existsSync(p)) return decode(JSON.parse(readFileSync(p, 'utf8')));
