@@ -29,22 +29,11 @@ export function assembleDiarization(file: string, a: FileAnalysis, cfg: Pipeline
   // Speakers counted (see counting.ts), named SPK01.. by decreasing speech.
   const level = clusterLevelsDb(a, labels, numClusters);
   const uniformity = clusterUniformity(a.embeddings, seconds, labels, numClusters, a.dim, cfg.uniformMinChunks);
-  const sexOf = Array.from({ length: numClusters }, (_, k) => {
-    const rows: Float32Array[] = [];
-    const weights: number[] = [];
-    a.chunks.forEach((c, i) => {
-      if (labels[i] !== k) return;
-      rows.push(a.sexRows[i]);
-      weights.push(c.seconds);
-    });
-    return sex.decide(rows, weights);
-  });
   const verdicts = countingVerdicts(
     Array.from({ length: numClusters }, (_, k) => ({
       speechSec: speech[k],
       levelDb: level[k],
       uniformity: uniformity[k],
-      sexConfidence: sexOf[k].confidence,
     })),
     turns,
     cfg,
@@ -56,7 +45,14 @@ export function assembleDiarization(file: string, a: FileAnalysis, cfg: Pipeline
   const speakers: SpeakerSummary[] = kept.map((k, rank) => {
     const id = `SPK${String(rank + 1).padStart(2, '0')}`;
     names.set(k, id);
-    const d = sexOf[k];
+    const rows: Float32Array[] = [];
+    const weights: number[] = [];
+    a.chunks.forEach((c, i) => {
+      if (labels[i] !== k) return;
+      rows.push(a.sexRows[i]);
+      weights.push(c.seconds);
+    });
+    const d = sex.decide(rows, weights);
     return { id, sex: d.sex, confidence: round(d.confidence, 4), speechSec: round(speech[k], 3) };
   });
   const keptTurns: Turn[] = turns

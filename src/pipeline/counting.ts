@@ -3,8 +3,7 @@
  * speakers with too little speech and background voices, it turns away clusters that are not
  * a voice at all (music, animal sounds), which segmentation and the embedding model take for
  * one: a sound heard only where nobody else speaks and quieter than the voices (a music-only
- * passage), a sound whose every chunk embeds alike (a sustained instrument), a sound the sex
- * model cannot place. Pure given the facts of each cluster, so tested with exact answers.
+ * passage), a sound whose every chunk embeds alike (a sustained instrument). Pure given the facts of each cluster, so tested with exact answers.
  */
 import type { SpeakerTurn } from '../types.js';
 import type { PipelineConfig } from './config.js';
@@ -16,24 +15,15 @@ export interface ClusterFacts {
   levelDb: number;
   /** Mean cosine between its embeddings two by two (clustering's clusterUniformity); NaN when too few to judge. */
   uniformity: number;
-  /** The sex model's probability of the sex it chose, 0.5..1. */
-  sexConfidence: number;
 }
 
 export type CountingRule = Pick<
   PipelineConfig,
-  | 'minSpeechSec'
-  | 'backgroundLevelDb'
-  | 'isolatedLevelDb'
-  | 'isolatedGapSec'
-  | 'isolatedShare'
-  | 'uniformCosine'
-  | 'uniformMinChunks'
-  | 'minSexConfidence'
+  'minSpeechSec' | 'backgroundLevelDb' | 'isolatedLevelDb' | 'isolatedGapSec' | 'isolatedShare' | 'uniformCosine' | 'uniformMinChunks'
 >;
 
-/** Why a cluster is not counted: too little speech, a background voice, or not a voice (isolated, uniform, sexless). */
-export type NotCounted = 'short' | 'background' | 'isolated' | 'uniform' | 'sexless';
+/** Why a cluster is not counted: too little speech, a background voice, or not a voice (isolated, uniform). */
+export type NotCounted = 'short' | 'background' | 'isolated' | 'uniform';
 
 /** Per cluster (index = speaker of `turns`), why it is not counted, or null when it is a speaker. */
 export function countingVerdicts(
@@ -53,7 +43,6 @@ export function countingVerdicts(
     if (v !== null) return v;
     const f = facts[k];
     if (rule.uniformCosine > 0 && f.uniformity >= rule.uniformCosine) return 'uniform';
-    if (f.sexConfidence < rule.minSexConfidence) return 'sexless';
     if (
       rule.isolatedLevelDb > 0 &&
       f.levelDb <= loudest - rule.isolatedLevelDb &&

@@ -12,14 +12,12 @@ const rule: CountingRule = {
   isolatedShare: 0.6,
   uniformCosine: 0.93,
   uniformMinChunks: 4,
-  minSexConfidence: 0.75,
 };
 
 const voice = (levelDb: number, over: Partial<ClusterFacts> = {}): ClusterFacts => ({
   speechSec: 20,
   levelDb,
   uniformity: 0.6,
-  sexConfidence: 0.99,
   ...over,
 });
 
@@ -65,23 +63,11 @@ describe('countingVerdicts', () => {
     expect(countingVerdicts([voice(-20, { uniformity: Number.NaN })], [turn(0, 0, 5)], rule)).toEqual([null]);
   });
 
-  it('turns away too little speech, a background voice, a uniform sound and a sound of no sex', () => {
-    const facts = [
-      voice(-20),
-      voice(-21, { speechSec: 1.5 }),
-      voice(-36),
-      voice(-22, { uniformity: 0.99 }),
-      voice(-22, { sexConfidence: 0.7 }),
-    ];
-    const all = [0, 1, 2, 3, 4].map((k) => turn(k, 2 * k, 2 * k + 1.5));
-    expect(countingVerdicts(facts, all, rule)).toEqual([null, 'short', 'background', 'uniform', 'sexless']);
-    expect(countingVerdicts(facts, all, { ...rule, backgroundLevelDb: 0, uniformCosine: 0, minSexConfidence: 0 })).toEqual([
-      null,
-      'short',
-      null,
-      null,
-      null,
-    ]);
+  it('turns away too little speech, a background voice, and a uniform sound', () => {
+    const facts = [voice(-20), voice(-21, { speechSec: 1.5 }), voice(-36), voice(-22, { uniformity: 0.99 })];
+    const all = [0, 1, 2, 3].map((k) => turn(k, 2 * k, 2 * k + 1.5));
+    expect(countingVerdicts(facts, all, rule)).toEqual([null, 'short', 'background', 'uniform']);
+    expect(countingVerdicts(facts, all, { ...rule, backgroundLevelDb: 0, uniformCosine: 0 })).toEqual([null, 'short', null, null]);
   });
 
   it('the loudest is taken among speakers with enough speech', () => {
@@ -99,7 +85,6 @@ describe('pipeline config of the counting rule', () => {
     expect(() => validatePipelineConfig({ isolatedShare: 1.5 })).toThrow(ConfigError);
     expect(() => validatePipelineConfig({ uniformCosine: -0.1 })).toThrow(/uniformCosine/);
     expect(() => validatePipelineConfig({ uniformMinChunks: 1.5 })).toThrow(/uniformMinChunks/);
-    expect(() => validatePipelineConfig({ minSexConfidence: 2 })).toThrow(/minSexConfidence/);
     expect(() => validatePipelineConfig({ isolatedGapSec: Number.NaN })).toThrow(/isolatedGapSec/);
   });
 });
