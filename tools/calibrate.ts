@@ -10,9 +10,10 @@
  * point of the grid. Prints, per point, M/F counts exact, total count within one, DER (collar
  * 0.25, overlap scored) and sex right per speaker; the best point (most exact M/F counts, then
  * lowest DER) is what the stages' defaults should hold (clustering threshold, minClusterSec and
- * foldThreshold; the pipeline's backgroundLevelDb; reconstruction minGapSec).
+ * foldThreshold; the pipeline's backgroundLevelDb and not-a-voice thresholds; reconstruction minGapSec).
  * The grid's values can be narrowed or widened by CAL_THRESHOLDS, CAL_MIN_CLUSTER_SEC,
- * CAL_BACKGROUND_DB and CAL_MIN_GAP_SEC (comma-separated).
+ * CAL_BACKGROUND_DB, CAL_MIN_GAP_SEC, CAL_OWNER_WEIGHT, and the not-a-voice rule's CAL_ISOLATED_LEVEL_DB,
+ * CAL_ISOLATED_GAP_SEC, CAL_ISOLATED_SHARE, CAL_UNIFORM_COSINE (comma-separated; 0 = off).
  */
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -33,6 +34,10 @@ const FOLD_THRESHOLDS = (process.env.CAL_FOLD_THRESHOLDS ?? '0.8,0.9,1').split('
 const BACKGROUND_DB = (process.env.CAL_BACKGROUND_DB ?? '12,15,18').split(',').map(Number);
 const MIN_GAP_SEC = (process.env.CAL_MIN_GAP_SEC ?? '0.1,0.5').split(',').map(Number);
 const OWNER_WEIGHT = (process.env.CAL_OWNER_WEIGHT ?? '0,1').split(',').map(Number);
+const ISOLATED_LEVEL_DB = (process.env.CAL_ISOLATED_LEVEL_DB ?? '0,6').split(',').map(Number);
+const ISOLATED_GAP_SEC = (process.env.CAL_ISOLATED_GAP_SEC ?? '10').split(',').map(Number);
+const ISOLATED_SHARE = (process.env.CAL_ISOLATED_SHARE ?? '0.6').split(',').map(Number);
+const UNIFORM_COSINE = (process.env.CAL_UNIFORM_COSINE ?? '0.93').split(',').map(Number);
 
 const cfg0 = validatePipelineConfig();
 const engine = await createEngine({ threads: Number(process.env.THREADS ?? 2) });
@@ -55,22 +60,27 @@ function grid(): void {
   const truths = new Map(dirs.map((d) => [d, readTruth(d)]));
   const rows: Array<Record<string, number>> = [];
   console.log(
-    'threshold minClusterSec foldThreshold background minGapSec ownerWeight | M/F exact | total within 1 | DER c0.25 | sex right',
+    'threshold minClusterSec foldThreshold background minGapSec ownerWeight isolated(dB gapSec share) uniformCosine | M/F exact | total within 1 | DER c0.25 | sex right',
   );
-  const points = THRESHOLDS.flatMap((threshold) =>
-    MIN_CLUSTER_SEC.flatMap((minClusterSec) =>
-      FOLD_THRESHOLDS.flatMap((foldThreshold) =>
-        BACKGROUND_DB.flatMap((backgroundLevelDb) =>
-          MIN_GAP_SEC.flatMap((minGapSec) =>
-            OWNER_WEIGHT.map((ownerWeight) => ({ threshold, minClusterSec, foldThreshold, backgroundLevelDb, minGapSec, ownerWeight })),
-          ),
-        ),
-      ),
-    ),
-  );
+  const points = product({
+    threshold: THRESHOLDS,
+    minClusterSec: MIN_CLUSTER_SEC,
+    foldThreshold: FOLD_THRESHOLDS,
+    backgroundLevelDb: BACKGROUND_DB,
+    minGapSec: MIN_GAP_SEC,
+    ownerWeight: OWNER_WEIGHT,
+    isolatedLevelDb: ISOLATED_LEVEL_DB,
+    isolatedGapSec: ISOLATED_GAP_SEC,
+    isolatedShare: ISOLATED_SHARE,
+    uniformCosine: UNIFORM_COSINE,
+  });
   for (const p of points) {
     const cfg = validatePipelineConfig({
       backgroundLevelDb: p.backgroundLevelDb,
+      isolatedLevelDb: p.isolatedLevelDb,
+      isolatedGapSec: p.isolatedGapSec,
+      isolatedShare: p.isolatedShare,
+      uniformCosine: p.uniformCosine,
       clustering: {
         threshold: p.threshold,
         minClusterSec: p.minClusterSec,
@@ -91,16 +101,25 @@ function grid(): void {
       sex: s.sexAccuracy,
     });
     console.log(
-      `${p.threshold.toFixed(2)} ${String(p.minClusterSec).padStart(4)} ${p.foldThreshold.toFixed(2)} ${String(p.backgroundLevelDb).padStart(3)} dB ${p.minGapSec.toFixed(1)} ${p.ownerWeight} | ` +
+      `${p.threshold.toFixed(2)} ${String(p.minClusterSec).padStart(4)} ${p.foldThreshold.toFixed(2)} ${String(p.backgroundLevelDb).padStart(3)} dB ${p.minGapSec.toFixed(1)} ${p.ownerWeight} ` +
+        `${p.isolatedLevelDb} dB ${p.isolatedGapSec} ${p.isolatedShare} ${p.uniformCosine} | ` +
         `${(100 * s.countsExactRate).toFixed(1)} % | ${(100 * s.speakerCountWithinOneRate).toFixed(1)} % | ${s.derCollar025.toFixed(2)} % ` +
         `(miss ${pct(scores, 'missedSec')}, fa ${pct(scores, 'falseAlarmSec')}, conf ${pct(scores, 'confusionSec')}) | ${(100 * s.sexAccuracy).toFixed(1)} %`,
     );
   }
   const best = [...rows].sort((a, b) => b.exact - a.exact || a.der - b.der)[0];
   console.log(
-    `best: threshold ${best.threshold}, minClusterSec ${best.minClusterSec}, foldThreshold ${best.foldThreshold}, backgroundLevelDb ${best.backgroundLevelDb}, minGapSec ${best.minGapSec}, ownerWeight ${best.ownerWeight} (${files.length} files from ${dirs.join(', ')})`,
+    `best: threshold ${best.threshold}, minClusterSec ${best.minClusterSec}, foldThreshold ${best.foldThreshold}, backgroundLevelDb ${best.backgroundLevelDb}, minGapSec ${best.minGapSec}, ownerWeight ${best.ownerWeight}, ` +
+      `isolatedLevelDb ${best.isolatedLevelDb}, isolatedGapSec ${best.isolatedGapSec}, isolatedShare ${best.isolatedShare}, uniformCosine ${best.uniformCosine} (${files.length} files from ${dirs.join(', ')})`,
   );
   if (jsonOut) writeFileSync(jsonOut, JSON.stringify({ dirs, files: files.length, grid: rows, best }, null, 2));
+}
+
+/** Every combination of the values listed per key. */
+function product<K extends string>(values: Record<K, number[]>): Array<Record<K, number>> {
+  let out: Array<Record<K, number>> = [{} as Record<K, number>];
+  for (const key of Object.keys(values) as K[]) out = out.flatMap((p) => values[key].map((v) => ({ ...p, [key]: v })));
+  return out;
 }
 
 /** A DER component over all files, in percent of scored speech (collar 0.25). */

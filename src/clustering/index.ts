@@ -297,4 +297,45 @@ export function clusterCentroids(embeddings: Float32Array, labels: Int32Array, n
   return out;
 }
 
+/**
+ * Per cluster, the mean cosine between its embeddings taken two by two (two different chunks,
+ * each pair weighted by the product of their seconds): near 1 when every chunk sounds the same
+ * (a sustained instrument), lower for a voice, whose embeddings move with what is said. Unlike
+ * the cosine to the centroid it does not grow as clusters get small. NaN for a cluster of
+ * fewer than `minChunks` chunks (too few to judge).
+ */
+export function clusterUniformity(
+  embeddings: Float32Array,
+  weightsSec: ArrayLike<number>,
+  labels: Int32Array,
+  numClusters: number,
+  dim: number,
+  minChunks = 2,
+): Float64Array {
+  const sums = new Float64Array(numClusters * dim);
+  const total = new Float64Array(numClusters);
+  const squares = new Float64Array(numClusters);
+  const selfDots = new Float64Array(numClusters);
+  const count = new Int32Array(numClusters);
+  for (let i = 0; i < labels.length; i++) {
+    const c = labels[i];
+    const w = weightsSec[i];
+    for (let d = 0; d < dim; d++) sums[c * dim + d] += w * embeddings[i * dim + d];
+    total[c] += w;
+    // The pairs (i, i), a row with itself, are left out of both sums.
+    let self = 0;
+    for (let d = 0; d < dim; d++) self += embeddings[i * dim + d] ** 2;
+    squares[c] += w * w;
+    selfDots[c] += w * w * self;
+    count[c]++;
+  }
+  return Float64Array.from({ length: numClusters }, (_, c) => {
+    const pairs = total[c] ** 2 - squares[c];
+    if (count[c] < Math.max(2, minChunks) || !(pairs > 0)) return Number.NaN;
+    let norm2 = 0;
+    for (let d = 0; d < dim; d++) norm2 += sums[c * dim + d] ** 2;
+    return (norm2 - selfDots[c]) / pairs;
+  });
+}
+
 export { averageLinkage, cutDendrogram, mergesBelow } from './ahc.js';

@@ -4,22 +4,17 @@
  * inputs, so calibration can re-run it with other thresholds without re-analysing the audio.
  */
 import { measureFilm } from '../measures/index.js';
-import { clusterSpeakers } from '../clustering/index.js';
+import { clusterSpeakers, clusterUniformity } from '../clustering/index.js';
 import { ownedFrames } from '../segmentation/chunks.js';
 import { reconstructTurns, speechSecBySpeaker, type LabelledWindow } from '../reconstruction/index.js';
 import type { Counts, Diarization, SpeakerSummary, Turn } from '../types.js';
 import type { PipelineConfig } from './config.js';
+import { countingVerdicts } from './counting.js';
 import type { FileAnalysis, SexStage } from './engine.js';
 
 export function assembleDiarization(file: string, a: FileAnalysis, cfg: PipelineConfig, sex: Pick<SexStage, 'decide'>): Diarization {
-  const n = a.chunks.length;
-  const { labels, numClusters } = clusterSpeakers(
-    a.embeddings,
-    a.chunks.map((c) => c.seconds),
-    n,
-    a.dim,
-    cfg.clustering,
-  );
+  const seconds = a.chunks.map((c) => c.seconds);
+  const { labels, numClusters } = clusterSpeakers(a.embeddings, seconds, a.chunks.length, a.dim, cfg.clustering);
   const windows: LabelledWindow[] = a.windows.map((w, i) => ({
     ...w,
     labels: new Int32Array(a.geometry.speakers).fill(-1),
@@ -31,12 +26,20 @@ export function assembleDiarization(file: string, a: FileAnalysis, cfg: Pipeline
   const turns = reconstructTurns(windows, a.geometry, a.sampleRateHz, a.totalSamples, numClusters, cfg.reconstruction);
   const speech = speechSecBySpeaker(turns, numClusters);
 
-  // Speakers counted: at least minSpeechSec, not a background voice; named SPK01.. by decreasing speech.
+  // Speakers counted (see counting.ts), named SPK01.. by decreasing speech.
   const level = clusterLevelsDb(a, labels, numClusters);
-  const loudest = Math.max(-Infinity, ...level.filter((_, k) => speech[k] >= cfg.minSpeechSec));
+  const uniformity = clusterUniformity(a.embeddings, seconds, labels, numClusters, a.dim, cfg.uniformMinChunks);
+  const verdicts = countingVerdicts(
+    Array.from({ length: numClusters }, (_, k) => ({
+      speechSec: speech[k],
+      levelDb: level[k],
+      uniformity: uniformity[k],
+    })),
+    turns,
+    cfg,
+  );
   const kept = Array.from({ length: numClusters }, (_, k) => k)
-    .filter((k) => speech[k] >= cfg.minSpeechSec)
-    .filter((k) => cfg.backgroundLevelDb === 0 || level[k] >= loudest - cfg.backgroundLevelDb)
+    .filter((k) => verdicts[k] === null)
     .sort((x, y) => speech[y] - speech[x] || x - y);
   const names = new Map<number, string>();
   const speakers: SpeakerSummary[] = kept.map((k, rank) => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clusterSpeakers, DEFAULT_CLUSTERING_CONFIG, validateClusteringConfig } from '../../src/clustering/index.js';
+import { clusterSpeakers, clusterUniformity, DEFAULT_CLUSTERING_CONFIG, validateClusteringConfig } from '../../src/clustering/index.js';
 import { mulberry32 } from '../../tools/lib/rng.js';
 
 /** Unit vectors around `centres`, each row jittered (seeded). */
@@ -60,5 +60,24 @@ describe('clusterSpeakers', () => {
   it('validates its config, naming the field', () => {
     expect(() => validateClusteringConfig({ threshold: -1 })).toThrow(/clustering.threshold/);
     expect(() => validateClusteringConfig({ minSpeakers: 3, maxSpeakers: 2 })).toThrow(/minSpeakers/);
+  });
+});
+
+describe('clusterUniformity', () => {
+  it('is the mean cosine between different chunks of a cluster, pairs weighted by their seconds', () => {
+    const s = Math.SQRT1_2;
+    // Cluster 0: three chunks, two alike; cluster 1: two orthogonal chunks; cluster 2: one chunk.
+    const x = Float32Array.from([1, 0, 1, 0, s, s, 1, 0, 0, 1, 0, 1]);
+    const u = clusterUniformity(x, [1, 1, 2, 3, 1, 5], Int32Array.from([0, 0, 0, 1, 1, 2]), 3, 2);
+    // Pairs (1 s, 1 s) cos 1, (1 s, 2 s) cos s twice: (1 + 2 s + 2 s) / (1 + 2 + 2).
+    expect(u[0]).toBeCloseTo((1 + 4 * s) / 5, 6);
+    expect(u[1]).toBeCloseTo(0, 6);
+    expect(u[2]).toBeNaN();
+    // Below minChunks the cluster is not judged.
+    expect(Array.from(clusterUniformity(x, [1, 1, 2, 3, 1, 5], Int32Array.from([0, 0, 0, 1, 1, 2]), 3, 2, 3))).toEqual([
+      u[0],
+      Number.NaN,
+      Number.NaN,
+    ]);
   });
 });
