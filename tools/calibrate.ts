@@ -13,7 +13,7 @@
  * foldThreshold; the pipeline's backgroundLevelDb and not-a-voice thresholds; reconstruction minGapSec).
  * The grid's values can be narrowed or widened by CAL_THRESHOLDS, CAL_MIN_CLUSTER_SEC,
  * CAL_BACKGROUND_DB, CAL_MIN_GAP_SEC, CAL_OWNER_WEIGHT, and the not-a-voice rule's CAL_ISOLATED_LEVEL_DB,
- * CAL_ISOLATED_GAP_SEC, CAL_ISOLATED_SHARE, CAL_UNIFORM_COSINE (comma-separated; 0 = off).
+ * CAL_ISOLATED_GAP_SEC, CAL_ISOLATED_SHARE, CAL_UNIFORM_COSINE, CAL_STEADY_SPREAD_DB (comma-separated; 0 = off).
  */
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -38,6 +38,7 @@ const ISOLATED_LEVEL_DB = (process.env.CAL_ISOLATED_LEVEL_DB ?? '0,6').split(','
 const ISOLATED_GAP_SEC = (process.env.CAL_ISOLATED_GAP_SEC ?? '10').split(',').map(Number);
 const ISOLATED_SHARE = (process.env.CAL_ISOLATED_SHARE ?? '0.6').split(',').map(Number);
 const UNIFORM_COSINE = (process.env.CAL_UNIFORM_COSINE ?? '0.93').split(',').map(Number);
+const STEADY_SPREAD_DB = (process.env.CAL_STEADY_SPREAD_DB ?? '0,1').split(',').map(Number);
 
 const cfg0 = validatePipelineConfig();
 const engine = await createEngine({ threads: Number(process.env.THREADS ?? 2) });
@@ -60,7 +61,7 @@ function grid(): void {
   const truths = new Map(dirs.map((d) => [d, readTruth(d)]));
   const rows: Array<Record<string, number>> = [];
   console.log(
-    'threshold minClusterSec foldThreshold background minGapSec ownerWeight isolated(dB gapSec share) uniformCosine | M/F exact | total within 1 | DER c0.25 | sex right',
+    'threshold minClusterSec foldThreshold background minGapSec ownerWeight isolated(dB gapSec share) uniformCosine steadySpreadDb | M/F exact | total within 1 | DER c0.25 | sex right',
   );
   const points = product({
     threshold: THRESHOLDS,
@@ -73,6 +74,7 @@ function grid(): void {
     isolatedGapSec: ISOLATED_GAP_SEC,
     isolatedShare: ISOLATED_SHARE,
     uniformCosine: UNIFORM_COSINE,
+    steadySpreadDb: STEADY_SPREAD_DB,
   });
   for (const p of points) {
     const cfg = validatePipelineConfig({
@@ -81,6 +83,7 @@ function grid(): void {
       isolatedGapSec: p.isolatedGapSec,
       isolatedShare: p.isolatedShare,
       uniformCosine: p.uniformCosine,
+      steadySpreadDb: p.steadySpreadDb,
       clustering: {
         threshold: p.threshold,
         minClusterSec: p.minClusterSec,
@@ -102,7 +105,7 @@ function grid(): void {
     });
     console.log(
       `${p.threshold.toFixed(2)} ${String(p.minClusterSec).padStart(4)} ${p.foldThreshold.toFixed(2)} ${String(p.backgroundLevelDb).padStart(3)} dB ${p.minGapSec.toFixed(1)} ${p.ownerWeight} ` +
-        `${p.isolatedLevelDb} dB ${p.isolatedGapSec} ${p.isolatedShare} ${p.uniformCosine} | ` +
+        `${p.isolatedLevelDb} dB ${p.isolatedGapSec} ${p.isolatedShare} ${p.uniformCosine} ${p.steadySpreadDb} | ` +
         `${(100 * s.countsExactRate).toFixed(1)} % | ${(100 * s.speakerCountWithinOneRate).toFixed(1)} % | ${s.derCollar025.toFixed(2)} % ` +
         `(miss ${pct(scores, 'missedSec')}, fa ${pct(scores, 'falseAlarmSec')}, conf ${pct(scores, 'confusionSec')}) | ${(100 * s.sexAccuracy).toFixed(1)} %`,
     );
@@ -110,7 +113,7 @@ function grid(): void {
   const best = [...rows].sort((a, b) => b.exact - a.exact || a.der - b.der)[0];
   console.log(
     `best: threshold ${best.threshold}, minClusterSec ${best.minClusterSec}, foldThreshold ${best.foldThreshold}, backgroundLevelDb ${best.backgroundLevelDb}, minGapSec ${best.minGapSec}, ownerWeight ${best.ownerWeight}, ` +
-      `isolatedLevelDb ${best.isolatedLevelDb}, isolatedGapSec ${best.isolatedGapSec}, isolatedShare ${best.isolatedShare}, uniformCosine ${best.uniformCosine} (${files.length} files from ${dirs.join(', ')})`,
+      `isolatedLevelDb ${best.isolatedLevelDb}, isolatedGapSec ${best.isolatedGapSec}, isolatedShare ${best.isolatedShare}, uniformCosine ${best.uniformCosine}, steadySpreadDb ${best.steadySpreadDb} (${files.length} files from ${dirs.join(', ')})`,
   );
   if (jsonOut) writeFileSync(jsonOut, JSON.stringify({ dirs, files: files.length, grid: rows, best }, null, 2));
 }

@@ -10,7 +10,7 @@ import { reconstructTurns, speechSecBySpeaker, type LabelledWindow } from '../re
 import type { Counts, Diarization, SpeakerSummary, Turn } from '../types.js';
 import type { PipelineConfig } from './config.js';
 import { countingVerdicts } from './counting.js';
-import type { FileAnalysis, SexStage } from './engine.js';
+import type { AnalysedChunk, FileAnalysis, SexStage } from './engine.js';
 
 export function assembleDiarization(file: string, a: FileAnalysis, cfg: PipelineConfig, sex: Pick<SexStage, 'decide'>): Diarization {
   const seconds = a.chunks.map((c) => c.seconds);
@@ -27,12 +27,14 @@ export function assembleDiarization(file: string, a: FileAnalysis, cfg: Pipeline
   const speech = speechSecBySpeaker(turns, numClusters);
 
   // Speakers counted (see counting.ts), named SPK01.. by decreasing speech.
-  const level = clusterLevelsDb(a, labels, numClusters);
+  const level = clusterMedians(a, labels, numClusters, (c) => c.levelDb, -Infinity);
+  const spread = clusterMedians(a, labels, numClusters, (c) => c.levelSpreadDb, Number.NaN);
   const uniformity = clusterUniformity(a.embeddings, seconds, labels, numClusters, a.dim, cfg.uniformMinChunks);
   const verdicts = countingVerdicts(
     Array.from({ length: numClusters }, (_, k) => ({
       speechSec: speech[k],
       levelDb: level[k],
+      levelSpreadDb: spread[k],
       uniformity: uniformity[k],
     })),
     turns,
@@ -76,20 +78,23 @@ export function assembleDiarization(file: string, a: FileAnalysis, cfg: Pipeline
   };
 }
 
-/** Per cluster, the median level of its chunks, weighted by their seconds. */
-function clusterLevelsDb(a: FileAnalysis, labels: Int32Array, numClusters: number): number[] {
+/** Per cluster, the median of a chunk value over its chunks, weighted by their seconds (NaN values left out). */
+function clusterMedians(
+  a: FileAnalysis,
+  labels: Int32Array,
+  numClusters: number,
+  value: (c: AnalysedChunk) => number,
+  none: number,
+): number[] {
   return Array.from({ length: numClusters }, (_, k) => {
-    const items = a.chunks
-      .map((c, i) => ({ c, i }))
-      .filter(({ i }) => labels[i] === k)
-      .sort((x, y) => x.c.levelDb - y.c.levelDb);
-    const total = items.reduce((t, { c }) => t + c.seconds, 0);
+    const items = a.chunks.filter((c, i) => labels[i] === k && !Number.isNaN(value(c))).sort((x, y) => value(x) - value(y));
+    const total = items.reduce((t, c) => t + c.seconds, 0);
     let acc = 0;
-    for (const { c } of items) {
+    for (const c of items) {
       acc += c.seconds;
-      if (acc >= total / 2) return c.levelDb;
+      if (acc >= total / 2) return value(c);
     }
-    return -Infinity;
+    return none;
   });
 }
 

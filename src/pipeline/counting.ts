@@ -3,7 +3,8 @@
  * speakers with too little speech and background voices, it turns away clusters that are not
  * a voice at all (music, animal sounds), which segmentation and the embedding model take for
  * one: a sound heard only where nobody else speaks and quieter than the voices (a music-only
- * passage), a sound whose every chunk embeds alike (a sustained instrument). Pure given the facts of each cluster, so tested with exact answers.
+ * passage), a sound whose every chunk embeds alike (a sustained instrument), a sound whose level does not
+ * move as syllables do (whale song, a drone). Pure given the facts of each cluster, so tested with exact answers.
  */
 import type { SpeakerTurn } from '../types.js';
 import type { PipelineConfig } from './config.js';
@@ -13,17 +14,26 @@ export interface ClusterFacts {
   speechSec: number;
   /** Median level of its chunks, dB re full scale. */
   levelDb: number;
+  /** Median over its chunks of how much their level moves frame to frame (features/level.ts), dB; NaN when unknown. */
+  levelSpreadDb: number;
   /** Mean cosine between its embeddings two by two (clustering's clusterUniformity); NaN when too few to judge. */
   uniformity: number;
 }
 
 export type CountingRule = Pick<
   PipelineConfig,
-  'minSpeechSec' | 'backgroundLevelDb' | 'isolatedLevelDb' | 'isolatedGapSec' | 'isolatedShare' | 'uniformCosine' | 'uniformMinChunks'
+  | 'minSpeechSec'
+  | 'backgroundLevelDb'
+  | 'isolatedLevelDb'
+  | 'isolatedGapSec'
+  | 'isolatedShare'
+  | 'uniformCosine'
+  | 'uniformMinChunks'
+  | 'steadySpreadDb'
 >;
 
-/** Why a cluster is not counted: too little speech, a background voice, or not a voice (isolated, uniform). */
-export type NotCounted = 'short' | 'background' | 'isolated' | 'uniform';
+/** Why a cluster is not counted: too little speech, a background voice, or not a voice (isolated, uniform, steady). */
+export type NotCounted = 'short' | 'background' | 'isolated' | 'uniform' | 'steady';
 
 /** Per cluster (index = speaker of `turns`), why it is not counted, or null when it is a speaker. */
 export function countingVerdicts(
@@ -43,6 +53,7 @@ export function countingVerdicts(
     if (v !== null) return v;
     const f = facts[k];
     if (rule.uniformCosine > 0 && f.uniformity >= rule.uniformCosine) return 'uniform';
+    if (f.levelSpreadDb < rule.steadySpreadDb) return 'steady';
     if (
       rule.isolatedLevelDb > 0 &&
       f.levelDb <= loudest - rule.isolatedLevelDb &&

@@ -15,6 +15,7 @@ import { CampPlusEmbedder } from '../embedding/campplus.js';
 import { CampPlusThread } from '../embedding/campplusThread.js';
 import type { SpeakerEmbedder } from '../embedding/types.js';
 import { CountSpeakersError } from '../errors/index.js';
+import { frameLevelSpreadDb, rmsDb } from '../features/level.js';
 import { decodePowerset } from '../segmentation/powerset.js';
 import { gatherChunk, localChunks, ownedFrames, windowStarts, type FrameGeometry } from '../segmentation/chunks.js';
 import { OnnxSegmentationModel, type SegmentationModel } from '../segmentation/model.js';
@@ -56,6 +57,8 @@ export interface AnalysedChunk {
   clean: boolean;
   /** RMS level of the chunk's samples, dB re full scale. */
   levelDb: number;
+  /** How much its level moves from one 10 ms frame to the next (features/level.ts), dB; NaN when too short. */
+  levelSpreadDb: number;
 }
 
 /** Everything the stages after the streaming pass need (calibration re-runs them with other thresholds). */
@@ -228,7 +231,14 @@ export class Engine {
         prevStart = starts[i];
         for (const c of localChunks(active, geometry, minSamples, maxSamples, owned)) {
           const audio = gatherChunk(samples, c.ranges);
-          submit(audio, { window, speaker: c.speaker, seconds: audio.length / SR, clean: c.clean, levelDb: rmsDb(audio) });
+          submit(audio, {
+            window,
+            speaker: c.speaker,
+            seconds: audio.length / SR,
+            clean: c.clean,
+            levelDb: rmsDb(audio),
+            levelSpreadDb: frameLevelSpreadDb(audio, SR),
+          });
         }
       }
       // Bounded memory: at most MAX_CHUNKS_IN_FLIGHT chunks of audio wait for their embeddings.
@@ -309,12 +319,6 @@ function inputWarnings(fromDecoder: readonly string[], nonFinite: number, peak: 
 function own<T extends { dispose(): Promise<void> }>(owned: Array<{ dispose(): Promise<void> }>, model: T): T {
   owned.push(model);
   return model;
-}
-
-export function rmsDb(x: Float32Array): number {
-  let s = 0;
-  for (let i = 0; i < x.length; i++) s += x[i] * x[i];
-  return 10 * Math.log10(s / Math.max(1, x.length) + 1e-12);
 }
 
 function normalise(v: Float32Array): void {

@@ -4,6 +4,8 @@ import { DEFAULT_PIPELINE_CONFIG, validatePipelineConfig } from '../../src/pipel
 import { countingVerdicts, isolatedShare, type ClusterFacts, type CountingRule } from '../../src/pipeline/counting.js';
 import type { SpeakerTurn } from '../../src/types.js';
 
+const STEADY = 1;
+
 const rule: CountingRule = {
   minSpeechSec: 2,
   backgroundLevelDb: 15,
@@ -12,11 +14,13 @@ const rule: CountingRule = {
   isolatedShare: 0.6,
   uniformCosine: 0.93,
   uniformMinChunks: 4,
+  steadySpreadDb: STEADY,
 };
 
 const voice = (levelDb: number, over: Partial<ClusterFacts> = {}): ClusterFacts => ({
   speechSec: 20,
   levelDb,
+  levelSpreadDb: 9,
   uniformity: 0.6,
   ...over,
 });
@@ -68,6 +72,14 @@ describe('countingVerdicts', () => {
     const all = [0, 1, 2, 3].map((k) => turn(k, 2 * k, 2 * k + 1.5));
     expect(countingVerdicts(facts, all, rule)).toEqual([null, 'short', 'background', 'uniform']);
     expect(countingVerdicts(facts, all, { ...rule, backgroundLevelDb: 0, uniformCosine: 0 })).toEqual([null, 'short', null, null]);
+  });
+
+  it('turns away a sound whose level hardly moves (whale song), even alone and loud', () => {
+    const alone = [turn(0, 0, 60)];
+    expect(countingVerdicts([voice(-20, { levelSpreadDb: 0.2 })], alone, rule)).toEqual(['steady']);
+    expect(countingVerdicts([voice(-20, { levelSpreadDb: 0.2 })], alone, { ...rule, steadySpreadDb: 0 })).toEqual([null]);
+    // A spread that cannot be judged (NaN) is not held against a voice.
+    expect(countingVerdicts([voice(-20, { levelSpreadDb: Number.NaN })], alone, rule)).toEqual([null]);
   });
 
   it('the loudest is taken among speakers with enough speech', () => {

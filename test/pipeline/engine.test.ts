@@ -12,6 +12,7 @@ import { readAudio } from '../../src/audio/index.js';
 import { createEngine, type Engine } from '../../src/pipeline/index.js';
 import { ConfigError } from '../../src/errors/index.js';
 import { CampPlusEmbedder } from '../../src/embedding/campplus.js';
+import { CampPlusThread } from '../../src/embedding/campplusThread.js';
 import { OnnxSegmentationModel } from '../../src/segmentation/model.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -130,14 +131,19 @@ describe('options', () => {
       // The engine's own models are released even when the other one is the caller's.
       const ownSegDispose = vi.spyOn(OnnxSegmentationModel.prototype, 'dispose');
       const ownEmbDispose = vi.spyOn(CampPlusEmbedder.prototype, 'dispose');
-      await (await createEngine({ segmentation })).dispose();
+      const ownThreadDispose = vi.spyOn(CampPlusThread.prototype, 'dispose');
+      await (await createEngine({ segmentation, threads: 2 })).dispose();
+      await (await createEngine({ segmentation, threads: 1 })).dispose();
       await (await createEngine({ embedder })).dispose();
       expect(segDispose).not.toHaveBeenCalled();
       expect(embDispose).not.toHaveBeenCalled();
       expect(ownSegDispose).toHaveBeenCalledTimes(1);
+      // From two threads on, the engine's CAM++ runs on a thread of its own; on one, beside segmentation.
+      expect(ownThreadDispose).toHaveBeenCalledTimes(1);
       expect(ownEmbDispose).toHaveBeenCalledTimes(1);
       ownSegDispose.mockRestore();
       ownEmbDispose.mockRestore();
+      ownThreadDispose.mockRestore();
       expect(await embedder.embed(new Float32Array(16000).fill(0.1))).not.toBeNull();
       expect((await segmentation.run(new Float32Array(segmentation.windowSamples), 1)).length).toBe(
         segmentation.framesPerWindow * segmentation.numClasses,

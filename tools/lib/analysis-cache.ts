@@ -13,7 +13,7 @@ import type { Engine, FileAnalysis, PipelineConfig } from '../../src/pipeline/in
  * Bump when the streaming pass changes what it computes for the same file and config (which
  * frames are embedded, how): stale analyses are then not read.
  */
-const ANALYSIS_VERSION = 2;
+const ANALYSIS_VERSION = 3;
 
 /** The shipped models the analysis depends on (sex rows depend on the sex model's feature blocks, not its weights). */
 const MODELS_ID = (() => {
@@ -65,5 +65,7 @@ function decode(o: ReturnType<typeof encode>): FileAnalysis {
     windows: o.windows.map((w) => ({ startSample: w.startSample, active: new Uint8Array(Buffer.from(w.active, 'base64')) })),
     embeddings: new Float32Array(emb.buffer.slice(emb.byteOffset, emb.byteOffset + emb.byteLength)),
     sexRows: o.sexRows.map((r) => Float32Array.from(r)),
+    // JSON writes NaN as null.
+    chunks: o.chunks.map((c) => ({ ...c, levelSpreadDb: c.levelSpreadDb ?? Number.NaN })),
   };
 }
