@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { parseBatchArgs, rttmPathOf, runBatch } from '../../src/cli/batch.js';
+import { defaultJobs, parseBatchArgs, rttmPathOf, runBatch } from '../../src/cli/batch.js';
 import { capture } from './capture.js';
 import { cliCommand } from './spawnCli.js';
 
@@ -44,6 +44,11 @@ function librispeechFiles(n: number): string[] {
 }
 
 describe('batch arguments', () => {
+  it('runs one job per two cores by default, at least one and at most 4', () => {
+    expect([1, 2, 3, 4, 8, 16].map(defaultJobs)).toEqual([1, 1, 1, 2, 4, 4]);
+  });
+
+
   it('parses options, rejects bad ones, requires --out', () => {
     const a = parseBatchArgs([
       'corpus',
