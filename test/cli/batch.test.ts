@@ -48,7 +48,6 @@ describe('batch arguments', () => {
     expect([1, 2, 3, 4, 8, 16].map(defaultJobs)).toEqual([1, 1, 1, 2, 4, 4]);
   });
 
-
   it('parses options, rejects bad ones, requires --out', () => {
     const a = parseBatchArgs([
       'corpus',
