@@ -2,7 +2,7 @@
  * Long films and batch throughput.
  *
  *   npm run bench:scale -- [--minutes 10,30,120] [--sparse-minutes 120 (0: none)] [--batch-files 24] [--batch-sec 300] [--skip-films] [--skip-batch]
- *                          [--dir <folder to keep and reuse the generated inputs>] [--json out.json]
+ *                          [--dir <folder to keep and reuse the generated inputs>] [--json out.json] [--engine dist|src]
  *
  * 1. Films: writes 48 kHz stereo 16-bit WAVs of the given lengths (streamed, 2 h = 1.38 GB) in a
  *    temporary folder: a conversation of 6 LibriSpeech readers (3 women, 3 men) from
@@ -16,6 +16,8 @@
  *    2-4 readers each) with --jobs 1 (one engine, 2 intra-op threads), --jobs 1 --threads 1 and
  *    --jobs 2 (two engines, 1 thread each), each in a child process from a fresh results file, with
  *    the CPU seconds of all its threads (cpu/wall tells whether two cores were really available).
+ * The films run the engine that `count-speakers` runs: dist/, compiled from src/ by tsc first
+ * (--engine src: src/ under tsx instead, 10-25 % slower on this machine, same results).
  * Targets: 1 h in <= 60 s; 2 h film peak RSS <= 500 MB, flat in duration; jobs 2 >= 1.7x jobs 1 on two cores.
  */
 import { spawn } from 'node:child_process';
@@ -26,7 +28,6 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { readAudio, resample } from '../src/audio/index.js';
-import { Engine } from '../src/pipeline/engine.js';
 import { mulberry32 } from '../tools/lib/rng.js';
 import { writeConversation, type Voice } from './lib/conversation.js';
 
@@ -94,7 +95,14 @@ interface ChildReport {
 }
 
 /** Child mode: one engine, one file, report time and memory as one JSON line on stdout. */
-async function child(file: string): Promise<void> {
+type EngineModule = typeof import('../src/pipeline/engine.js');
+
+async function child(file: string, from: string): Promise<void> {
+  const { Engine } = (
+    from === 'dist'
+      ? await import(pathToFileURL(path.join(repoRoot, 'dist/pipeline/engine.js')).href)
+      : await import('../src/pipeline/engine.js')
+  ) as EngineModule;
   const mb = (b: number) => Math.round((b / 1048576) * 10) / 10;
   const peak = { rssMB: 0, heapUsedMB: 0, arrayBuffersMB: 0, externalMB: 0 };
   const sample = () => {
@@ -161,6 +169,16 @@ async function films(dir: string, minutesList: number[], sparseMinutes: number[]
   console.log(
     '   minutes  file MB  gen s  create s  diarize s  x real time  peak RSS MB (after models)  peak heap/arrayBuffers MB  windows   chunks  found',
   );
+  const engineFrom = arg('engine') ?? 'dist';
+  if (engineFrom !== 'dist' && engineFrom !== 'src') throw new Error(`--engine expects dist or src, received ${engineFrom}`);
+  if (engineFrom === 'dist') {
+    // The build of the current src/, so the figures are of this code.
+    const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+    const b = await runNode([tsc, '-p', path.join(repoRoot, 'tsconfig.build.json')]);
+    if (b.code !== 0) throw new Error(`tsc -p tsconfig.build.json failed (exit ${b.code}): ${b.stdout}${b.stderr}`);
+  }
+  console.log(engineFrom === 'dist' ? 'engine: dist/, built from src/ just now (what count-speakers runs)' : 'engine: src/ under tsx');
+  results.engine = engineFrom;
   const rows: ChildReport[] = [];
   // Sparse films (dialogue between long stretches of near silence) stress buffers that wait for
   // a number of speech windows rather than a duration of audio.
@@ -176,7 +194,7 @@ async function films(dir: string, minutesList: number[], sparseMinutes: number[]
       writeConversation(file, voices, minutes * 60, 48000, 2, 1000 + minutes, sparse ? [10, 40] : [0.2, 1.5]);
       genSec = (performance.now() - t) / 1000;
     }
-    const r = await runNode([fileURLToPath(import.meta.url), '--child', file]);
+    const r = await runNode([fileURLToPath(import.meta.url), '--child', file, '--engine', engineFrom]);
     if (r.code !== 0) throw new Error(`child failed on ${file} (exit ${r.code}): ${r.stderr}`);
     const rep = JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as ChildReport;
     rows.push(rep);
@@ -317,5 +335,5 @@ async function mainBench(): Promise<void> {
 }
 
 const childFile = arg('child');
-if (childFile) await child(childFile);
+if (childFile) await child(childFile, arg('engine') ?? 'dist');
 else await mainBench();
