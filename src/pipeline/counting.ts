@@ -6,6 +6,7 @@
  * passage), a sound whose every chunk embeds alike (a sustained instrument), a sound whose level does not
  * move as syllables do (whale song, a drone). Pure given the facts of each cluster, so tested with exact answers.
  */
+import { unionSpans } from '../metrics/intervals.js';
 import type { SpeakerTurn } from '../types.js';
 import type { PipelineConfig } from './config.js';
 
@@ -69,28 +70,17 @@ export function countingVerdicts(
  * speakers in `voices` (0 when it has no speech; 1 when nobody else speaks).
  */
 export function isolatedShare(turns: readonly SpeakerTurn[], speaker: number, voices: ReadonlySet<number>, gapSec: number): number {
-  const near = mergeSpans(
+  const near = unionSpans(
     turns
       .filter((t) => t.speaker !== speaker && voices.has(t.speaker))
-      .map((t) => [t.startSec - gapSec, t.endSec + gapSec] as [number, number]),
+      .map((t) => ({ start: t.startSec - gapSec, end: t.endSec + gapSec })),
   );
   let total = 0;
   let covered = 0;
   for (const t of turns) {
     if (t.speaker !== speaker) continue;
     total += t.endSec - t.startSec;
-    for (const [a, b] of near) covered += Math.max(0, Math.min(b, t.endSec) - Math.max(a, t.startSec));
+    for (const n of near) covered += Math.max(0, Math.min(n.end, t.endSec) - Math.max(n.start, t.startSec));
   }
   return total > 0 ? 1 - covered / total : 0;
-}
-
-function mergeSpans(spans: Array<[number, number]>): Array<[number, number]> {
-  spans.sort((x, y) => x[0] - y[0]);
-  const out: Array<[number, number]> = [];
-  for (const [a, b] of spans) {
-    const last = out[out.length - 1];
-    if (last && a <= last[1]) last[1] = Math.max(last[1], b);
-    else out.push([a, b]);
-  }
-  return out;
 }
