@@ -9,9 +9,9 @@
  * bench/results/analysis-cache); clustering, reconstruction and sex are then re-run for each
  * point of the grid. Prints, per point, M/F counts exact, total count within one, DER (collar
  * 0.25, overlap scored) and sex right per speaker; the best point (most exact M/F counts, then
- * lowest DER) is what the stages' defaults should hold (clustering threshold, minClusterSec and
- * foldThreshold; the pipeline's backgroundLevelDb and not-a-voice thresholds; reconstruction minGapSec).
- * The grid's values can be narrowed or widened by CAL_THRESHOLDS, CAL_MIN_CLUSTER_SEC,
+ * lowest DER) is what the stages' defaults should hold (clustering threshold, minClusterSec,
+ * minClusterShare and foldThreshold; the pipeline's backgroundLevelDb and not-a-voice thresholds; reconstruction minGapSec).
+ * The grid's values can be narrowed or widened by CAL_THRESHOLDS, CAL_MIN_CLUSTER_SEC, CAL_MIN_CLUSTER_SHARE, CAL_MIN_TRAIN_SEC,
  * CAL_BACKGROUND_DB, CAL_MIN_GAP_SEC, CAL_OWNER_WEIGHT, and the not-a-voice rule's CAL_ISOLATED_LEVEL_DB,
  * CAL_ISOLATED_GAP_SEC, CAL_ISOLATED_SHARE, CAL_UNIFORM_COSINE, CAL_STEADY_SPREAD_DB (comma-separated; 0 = off).
  */
@@ -30,6 +30,8 @@ if (dirs.length === 0) {
 const jsonOut = args.includes('--json') ? args[args.indexOf('--json') + 1] : undefined;
 const THRESHOLDS = (process.env.CAL_THRESHOLDS ?? '0.55,0.6,0.65,0.7').split(',').map(Number);
 const MIN_CLUSTER_SEC = (process.env.CAL_MIN_CLUSTER_SEC ?? '5,6,8,10').split(',').map(Number);
+const MIN_CLUSTER_SHARE = (process.env.CAL_MIN_CLUSTER_SHARE ?? '1').split(',').map(Number);
+const MIN_TRAIN_SEC = (process.env.CAL_MIN_TRAIN_SEC ?? '1').split(',').map(Number);
 const FOLD_THRESHOLDS = (process.env.CAL_FOLD_THRESHOLDS ?? '0.8,0.9,1').split(',').map(Number);
 const BACKGROUND_DB = (process.env.CAL_BACKGROUND_DB ?? '12,15,18').split(',').map(Number);
 const MIN_GAP_SEC = (process.env.CAL_MIN_GAP_SEC ?? '0.1,0.5').split(',').map(Number);
@@ -61,11 +63,13 @@ function grid(): void {
   const truths = new Map(dirs.map((d) => [d, readTruth(d)]));
   const rows: Array<Record<string, number>> = [];
   console.log(
-    'threshold minClusterSec foldThreshold background minGapSec ownerWeight isolated(dB gapSec share) uniformCosine steadySpreadDb | M/F exact | total within 1 | DER c0.25 | sex right',
+    'threshold minClusterSec minClusterShare minTrainSec foldThreshold background minGapSec ownerWeight isolated(dB gapSec share) uniformCosine steadySpreadDb | M/F exact | total within 1 | DER c0.25 | sex right',
   );
   const points = product({
     threshold: THRESHOLDS,
     minClusterSec: MIN_CLUSTER_SEC,
+    minClusterShare: MIN_CLUSTER_SHARE,
+    minTrainSec: MIN_TRAIN_SEC,
     foldThreshold: FOLD_THRESHOLDS,
     backgroundLevelDb: BACKGROUND_DB,
     minGapSec: MIN_GAP_SEC,
@@ -87,6 +91,8 @@ function grid(): void {
       clustering: {
         threshold: p.threshold,
         minClusterSec: p.minClusterSec,
+        minClusterShare: p.minClusterShare,
+        minTrainSec: p.minTrainSec,
         foldThreshold: p.foldThreshold,
       },
       reconstruction: { minGapSec: p.minGapSec, ownerWeight: p.ownerWeight },
@@ -104,7 +110,7 @@ function grid(): void {
       sex: s.sexAccuracy,
     });
     console.log(
-      `${p.threshold.toFixed(2)} ${String(p.minClusterSec).padStart(4)} ${p.foldThreshold.toFixed(2)} ${String(p.backgroundLevelDb).padStart(3)} dB ${p.minGapSec.toFixed(1)} ${p.ownerWeight} ` +
+      `${p.threshold.toFixed(2)} ${String(p.minClusterSec).padStart(4)}  ${p.minClusterShare} ${p.minTrainSec} ${p.foldThreshold.toFixed(2)} ${String(p.backgroundLevelDb).padStart(3)} dB ${p.minGapSec.toFixed(1)} ${p.ownerWeight} ` +
         `${p.isolatedLevelDb} dB ${p.isolatedGapSec} ${p.isolatedShare} ${p.uniformCosine} ${p.steadySpreadDb} | ` +
         `${(100 * s.countsExactRate).toFixed(1)} % | ${(100 * s.speakerCountWithinOneRate).toFixed(1)} % | ${s.derCollar025.toFixed(2)} % ` +
         `(miss ${pct(scores, 'missedSec')}, fa ${pct(scores, 'falseAlarmSec')}, conf ${pct(scores, 'confusionSec')}) | ${(100 * s.sexAccuracy).toFixed(1)} %`,
@@ -112,7 +118,7 @@ function grid(): void {
   }
   const best = [...rows].sort((a, b) => b.exact - a.exact || a.der - b.der)[0];
   console.log(
-    `best: threshold ${best.threshold}, minClusterSec ${best.minClusterSec}, foldThreshold ${best.foldThreshold}, backgroundLevelDb ${best.backgroundLevelDb}, minGapSec ${best.minGapSec}, ownerWeight ${best.ownerWeight}, ` +
+    `best: threshold ${best.threshold}, minClusterSec ${best.minClusterSec}, minClusterShare ${best.minClusterShare}, minTrainSec ${best.minTrainSec}, foldThreshold ${best.foldThreshold}, backgroundLevelDb ${best.backgroundLevelDb}, minGapSec ${best.minGapSec}, ownerWeight ${best.ownerWeight}, ` +
       `isolatedLevelDb ${best.isolatedLevelDb}, isolatedGapSec ${best.isolatedGapSec}, isolatedShare ${best.isolatedShare}, uniformCosine ${best.uniformCosine}, steadySpreadDb ${best.steadySpreadDb} (${files.length} files from ${dirs.join(', ')})`,
   );
   if (jsonOut) writeFileSync(jsonOut, JSON.stringify({ dirs, files: files.length, grid: rows, best }, null, 2));

@@ -40,6 +40,22 @@ describe('clusterSpeakers', () => {
     expect(r.labels[12]).toBe(r.labels[0]);
   });
 
+  it('keeps the small voices of a short recording: the bar is at most minClusterShare of the embedded seconds', () => {
+    const near = [
+      [1, 0, 0, 0],
+      [0.5, 0.87, 0, 0],
+      [0.5, 0, 0.87, 0],
+    ];
+    const { x } = points(near, [5, 2, 2], 0.05);
+    const w = new Array(9).fill(1.5);
+    const base = { ...DEFAULT_CLUSTERING_CONFIG, threshold: 0.3, minClusterSec: 6, foldThreshold: 0.9 };
+    // 13.5 s embedded: a bar of 6 s folds the two 3 s voices into the 7.5 s one...
+    expect(clusterSpeakers(x, w, 9, 4, { ...base, minClusterShare: 1 }).numClusters).toBe(1);
+    // ...one of 0.125 x 13.5 s = 1.7 s keeps them.
+    const r = clusterSpeakers(x, w, 9, 4, { ...base, minClusterShare: 0.125 });
+    expect(Array.from(r.labels)).toEqual([0, 0, 0, 0, 0, 1, 1, 2, 2]);
+  });
+
   it('forces numSpeakers', () => {
     const { x } = points(E, [5, 4, 3], 0.2);
     const r = clusterSpeakers(x, new Array(12).fill(3), 12, 4, { ...DEFAULT_CLUSTERING_CONFIG, numSpeakers: 2 });
@@ -60,6 +76,7 @@ describe('clusterSpeakers', () => {
   it('validates its config, naming the field', () => {
     expect(() => validateClusteringConfig({ threshold: -1 })).toThrow(/clustering.threshold/);
     expect(() => validateClusteringConfig({ minSpeakers: 3, maxSpeakers: 2 })).toThrow(/minSpeakers/);
+    expect(() => validateClusteringConfig({ minClusterShare: 1.5 })).toThrow(/clustering.minClusterShare/);
   });
 });
 

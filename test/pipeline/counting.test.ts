@@ -89,8 +89,8 @@ describe('countingVerdicts', () => {
 });
 
 describe('pipeline config of the counting rule', () => {
-  it('holds the thresholds chosen on film-calib', () => {
-    expect(DEFAULT_PIPELINE_CONFIG).toMatchObject(rule);
+  it('holds the thresholds chosen on the calibration sets, the background rule off', () => {
+    expect(DEFAULT_PIPELINE_CONFIG).toMatchObject({ ...rule, backgroundLevelDb: 0 });
   });
 
   it('names a field out of range', () => {
