@@ -7,7 +7,7 @@
  *
  *   npx tsx tools/make-excerpts.ts bench/results/film-calib2 bench/results/film-calib2-30s [--sec 30] [--seed 1]
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { resample } from '../src/audio/index.js';
 import { conversationUris, readRefTurns, readTruth } from '../bench/lib/score-sim.js';
