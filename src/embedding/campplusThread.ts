@@ -17,53 +17,33 @@ export class CampPlusThread implements SpeakerEmbedder {
   private readonly pending = new Map<number, Pending>();
   private failure: CountSpeakersError | null = null;
   private disposed: Promise<void> | null = null;
+  private restarting: Promise<void> | null = null;
 
   private constructor(
-    private readonly worker: Worker,
+    private worker: Worker,
     readonly dim: number,
+    private readonly options: CampPlusOptions,
   ) {
-    worker.on('message', (m: CampPlusThreadReply) => {
-      if (m.type === 'embedded') this.settle(m.id, (p) => p.resolve(m.embedding));
-      else if (m.type === 'error' && m.id !== undefined) this.settle(m.id, (p) => p.reject(rebuild(m.error)));
-    });
-    worker.on('error', (e) => this.fail(e));
-    worker.on('exit', (code) => {
-      if (this.disposed === null) this.fail(new Error(`the thread exited with code ${code}`));
-    });
+    this.listen(worker);
   }
 
   /** Start the thread and open the model in it; rejects with the model's own error (MODEL_MISSING...). */
   static async create(options: CampPlusOptions = {}): Promise<CampPlusThread> {
-    const { filename, execArgv } = workerEntry(import.meta.url, './campplusWorker');
-    const data: CampPlusThreadData = { modelPath: options.modelPath, threads: options.threads ?? 1, fbankBackend: options.fbankBackend };
-    const worker = new Worker(filename, { execArgv, workerData: data });
-    try {
-      let onMessage: (m: CampPlusThreadReply) => void = () => undefined;
-      let onError: (e: Error) => void = () => undefined;
-      let onExit: (code: number) => void = () => undefined;
-      const dim = await new Promise<number>((resolve, reject) => {
-        onMessage = (m) => {
-          if (m.type === 'ready') resolve(m.dim);
-          else if (m.type === 'error') reject(rebuild(m.error));
-          else reject(new CountSpeakersError('WORKER_FAILED', `CAM++ thread: expected 'ready' first, received '${m.type}'.`));
-        };
-        onError = (e) => reject(threadFailed(e));
-        onExit = (code) => reject(threadFailed(new Error(`the thread exited with code ${code} before the model opened`)));
-        worker.once('message', onMessage).once('error', onError).once('exit', onExit);
-      });
-      // Only these listeners: Worker keeps its own, which start and stop its message port.
-      worker.off('message', onMessage).off('error', onError).off('exit', onExit);
-      return new CampPlusThread(worker, dim);
-    } catch (e) {
-      await worker.terminate();
-      throw e;
-    }
+    const { worker, dim } = await startThread(options);
+    return new CampPlusThread(worker, dim, options);
   }
 
   embed(samples: Float32Array): Promise<Float32Array | null> {
-    if (this.failure !== null) return Promise.reject(this.failure);
     if (this.disposed !== null)
       return Promise.reject(new CountSpeakersError('INTERNAL', 'CAM++ thread: embed() after dispose(); create a new engine.'));
+    // The chunks in flight when the thread died were rejected (their file fails); later chunks,
+    // the next file's in a batch, go to a new thread instead of failing too.
+    if (this.failure !== null) {
+      this.restarting ??= this.restart().finally(() => {
+        this.restarting = null;
+      });
+      return this.restarting.then(() => this.embed(samples));
+    }
     const id = this.nextId++;
     const req: CampPlusThreadRequest = { type: 'embed', id, samples };
     return new Promise((resolve, reject) => {
@@ -89,6 +69,30 @@ export class CampPlusThread implements SpeakerEmbedder {
     return this.disposed;
   }
 
+  private listen(worker: Worker): void {
+    worker.on('message', (m: CampPlusThreadReply) => {
+      if (m.type === 'embedded') this.settle(m.id, (p) => p.resolve(m.embedding));
+      else if (m.type === 'error' && m.id !== undefined) this.settle(m.id, (p) => p.reject(rebuild(m.error)));
+    });
+    worker.on('error', (e) => worker === this.worker && this.fail(e));
+    worker.on('exit', (code) => {
+      if (worker === this.worker && this.disposed === null) this.fail(new Error(`the thread exited with code ${code}`));
+    });
+  }
+
+  /** A new thread after a failure; rejects with the reason it could not start (the failure stays). */
+  private async restart(): Promise<void> {
+    await this.worker.terminate().catch(() => undefined);
+    const { worker, dim } = await startThread(this.options);
+    if (this.disposed !== null) {
+      await worker.terminate();
+      return;
+    }
+    this.worker = worker;
+    this.listen(worker);
+    this.failure = null;
+  }
+
   private settle(id: number, f: (p: Pending) => void): void {
     const p = this.pending.get(id);
     if (p === undefined) return;
@@ -100,6 +104,34 @@ export class CampPlusThread implements SpeakerEmbedder {
     this.failure ??= e instanceof CountSpeakersError ? e : threadFailed(e);
     for (const p of this.pending.values()) p.reject(this.failure);
     this.pending.clear();
+  }
+}
+
+/** A thread with the model open in it; rejects with the model's own error (MODEL_MISSING...). */
+async function startThread(options: CampPlusOptions): Promise<{ worker: Worker; dim: number }> {
+  const { filename, execArgv } = workerEntry(import.meta.url, './campplusWorker');
+  const data: CampPlusThreadData = { modelPath: options.modelPath, threads: options.threads ?? 1, fbankBackend: options.fbankBackend };
+  const worker = new Worker(filename, { execArgv, workerData: data });
+  try {
+    let onMessage: (m: CampPlusThreadReply) => void = () => undefined;
+    let onError: (e: Error) => void = () => undefined;
+    let onExit: (code: number) => void = () => undefined;
+    const dim = await new Promise<number>((resolve, reject) => {
+      onMessage = (m) => {
+        if (m.type === 'ready') resolve(m.dim);
+        else if (m.type === 'error') reject(rebuild(m.error));
+        else reject(new CountSpeakersError('WORKER_FAILED', `CAM++ thread: expected 'ready' first, received '${m.type}'.`));
+      };
+      onError = (e) => reject(threadFailed(e));
+      onExit = (code) => reject(threadFailed(new Error(`the thread exited with code ${code} before the model opened`)));
+      worker.once('message', onMessage).once('error', onError).once('exit', onExit);
+    });
+    // Only these listeners: Worker keeps its own, which start and stop its message port.
+    worker.off('message', onMessage).off('error', onError).off('exit', onExit);
+    return { worker, dim };
+  } catch (e) {
+    await worker.terminate();
+    throw e;
   }
 }
 

@@ -1,8 +1,10 @@
 /**
  * CAM++ on its own thread gives the same embeddings as on the calling thread (the same code runs
- * there), in order when many chunks are in flight, and says what failed when the model is missing.
+ * there), in order when many chunks are in flight, starts a new thread when its thread died, and
+ * says what failed when the model is missing.
  */
 import { fileURLToPath } from 'node:url';
+import type { Worker } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CampPlusEmbedder } from '../../src/embedding/campplus.js';
 import { CampPlusThread } from '../../src/embedding/campplusThread.js';
@@ -39,6 +41,19 @@ describe('CampPlusThread', () => {
     const t = await CampPlusThread.create();
     await Promise.all([t.dispose(), t.dispose()]);
     await expect(t.embed(audio.subarray(0, 16_000))).rejects.toThrowError(expect.objectContaining({ code: 'INTERNAL' }));
+  });
+
+  it('embeds on a new thread after its thread died, instead of failing every later chunk', async () => {
+    const t = await CampPlusThread.create();
+    try {
+      const chunk = audio.subarray(0, 16_000);
+      // A thread that dies (out of memory, a crash in the runtime) ends with an exit event like this one.
+      await (t as unknown as { worker: Worker }).worker.terminate();
+      expect(await t.embed(chunk)).toEqual(await here.embed(chunk));
+      expect(await t.embed(chunk)).toEqual(await here.embed(chunk));
+    } finally {
+      await t.dispose();
+    }
   });
 
   it('names the missing model file and the fix', async () => {
