@@ -83,7 +83,7 @@ export class CampPlusThread implements SpeakerEmbedder {
   /** A new thread after a failure; rejects with the reason it could not start (the failure stays). */
   private async restart(): Promise<void> {
     await this.worker.terminate().catch(() => undefined);
-    const { worker, dim } = await startThread(this.options);
+    const { worker } = await startThread(this.options);
     if (this.disposed !== null) {
       await worker.terminate();
       return;
