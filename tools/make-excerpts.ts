@@ -34,7 +34,7 @@ for (const uri of conversationUris(inDir)) {
   if (durSec < sec) continue;
   const startSec = Math.round(rand() * (durSec - sec) * 1000) / 1000;
   const piece = x.slice(Math.round(startSec * SR), Math.round(startSec * SR) + sec * SR);
-  const out = `${uri}-30s`.replace('-30s', `-${sec}s`);
+  const out = `${uri}-${sec}s`;
   writeFileSync(path.join(outDir, `${out}.wav`), wavBytes([piece], SR, 'f32'));
   const speech: Record<string, number> = {};
   const lines: string[] = [];

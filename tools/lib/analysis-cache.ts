@@ -60,8 +60,6 @@ function decode(o: ReturnType<typeof encode>): FileAnalysis {
   const emb = Buffer.from(o.embeddings, 'base64');
   return {
     ...o,
-    // Analyses cached before windowSamples was kept: segmentation-3.0's 10 s at 16 kHz.
-    windowSamples: o.windowSamples ?? 160000,
     windows: o.windows.map((w) => ({ startSample: w.startSample, active: new Uint8Array(Buffer.from(w.active, 'base64')) })),
     embeddings: new Float32Array(emb.buffer.slice(emb.byteOffset, emb.byteOffset + emb.byteLength)),
     sexRows: o.sexRows.map((r) => Float32Array.from(r)),
