@@ -13,7 +13,7 @@
  * minClusterShare and foldThreshold; the pipeline's backgroundLevelDb and not-a-voice thresholds; reconstruction minGapSec).
  * The grid's values can be narrowed or widened by CAL_THRESHOLDS, CAL_MIN_CLUSTER_SEC, CAL_MIN_CLUSTER_SHARE, CAL_MIN_TRAIN_SEC,
  * CAL_BACKGROUND_DB, CAL_MIN_GAP_SEC, CAL_OWNER_WEIGHT, and the not-a-voice rule's CAL_ISOLATED_LEVEL_DB,
- * CAL_ISOLATED_GAP_SEC, CAL_ISOLATED_SHARE, CAL_UNIFORM_COSINE, CAL_STEADY_SPREAD_DB (comma-separated; 0 = off).
+ * CAL_ISOLATED_GAP_SEC, CAL_ISOLATED_SHARE, CAL_UNIFORM_COSINE, CAL_STEADY_SPREAD_DB (comma-separated; 0 = off). The default grid holds the shipped point and its neighbours.
  */
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -28,19 +28,21 @@ if (dirs.length === 0) {
   process.exit(2);
 }
 const jsonOut = args.includes('--json') ? args[args.indexOf('--json') + 1] : undefined;
-const THRESHOLDS = (process.env.CAL_THRESHOLDS ?? '0.55,0.6,0.65,0.7').split(',').map(Number);
-const MIN_CLUSTER_SEC = (process.env.CAL_MIN_CLUSTER_SEC ?? '5,6,8,10').split(',').map(Number);
-const MIN_CLUSTER_SHARE = (process.env.CAL_MIN_CLUSTER_SHARE ?? '1').split(',').map(Number);
-const MIN_TRAIN_SEC = (process.env.CAL_MIN_TRAIN_SEC ?? '1').split(',').map(Number);
-const FOLD_THRESHOLDS = (process.env.CAL_FOLD_THRESHOLDS ?? '0.8,0.9,1').split(',').map(Number);
-const BACKGROUND_DB = (process.env.CAL_BACKGROUND_DB ?? '12,15,18').split(',').map(Number);
-const MIN_GAP_SEC = (process.env.CAL_MIN_GAP_SEC ?? '0.1,0.5').split(',').map(Number);
-const OWNER_WEIGHT = (process.env.CAL_OWNER_WEIGHT ?? '0,1').split(',').map(Number);
-const ISOLATED_LEVEL_DB = (process.env.CAL_ISOLATED_LEVEL_DB ?? '0,6').split(',').map(Number);
-const ISOLATED_GAP_SEC = (process.env.CAL_ISOLATED_GAP_SEC ?? '10').split(',').map(Number);
-const ISOLATED_SHARE = (process.env.CAL_ISOLATED_SHARE ?? '0.6').split(',').map(Number);
-const UNIFORM_COSINE = (process.env.CAL_UNIFORM_COSINE ?? '0.93').split(',').map(Number);
-const STEADY_SPREAD_DB = (process.env.CAL_STEADY_SPREAD_DB ?? '0,1').split(',').map(Number);
+/** The grid's values for one setting: $name (comma-separated) or the fallback. */
+const values = (name: string, fallback: string): number[] => (process.env[name] ?? fallback).split(',').map(Number);
+const THRESHOLDS = values('CAL_THRESHOLDS', '0.6,0.65,0.7');
+const MIN_CLUSTER_SEC = values('CAL_MIN_CLUSTER_SEC', '6,8');
+const MIN_CLUSTER_SHARE = values('CAL_MIN_CLUSTER_SHARE', '0.075,1');
+const MIN_TRAIN_SEC = values('CAL_MIN_TRAIN_SEC', '1');
+const FOLD_THRESHOLDS = values('CAL_FOLD_THRESHOLDS', '0.9,1');
+const BACKGROUND_DB = values('CAL_BACKGROUND_DB', '0,15');
+const MIN_GAP_SEC = values('CAL_MIN_GAP_SEC', '0.5');
+const OWNER_WEIGHT = values('CAL_OWNER_WEIGHT', '1');
+const ISOLATED_LEVEL_DB = values('CAL_ISOLATED_LEVEL_DB', '0,6');
+const ISOLATED_GAP_SEC = values('CAL_ISOLATED_GAP_SEC', '10');
+const ISOLATED_SHARE = values('CAL_ISOLATED_SHARE', '0.6');
+const UNIFORM_COSINE = values('CAL_UNIFORM_COSINE', '0.93');
+const STEADY_SPREAD_DB = values('CAL_STEADY_SPREAD_DB', '0,1');
 
 const cfg0 = validatePipelineConfig();
 const engine = await createEngine({ threads: Number(process.env.THREADS ?? 2) });
