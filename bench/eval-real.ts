@@ -13,8 +13,12 @@
  *    --min-speech seconds, M/F against their sex (AMI ids start with it).
  * 3. nonspeech: digital silence, white and pink noise, and each music bed alone (one is a song
  *    with a singer): the answer is {M: 0, F: 0}.
+ * 4. quiet: the same recordings turned down to -70 dBFS RMS (a recorder's gain set far too low):
+ *    the joined sessions, clean and under each bed, must still give one man (their speech
+ *    seconds are printed), pink noise and the instrumental beds nobody; the AMI meeting is
+ *    scored as in 2.
  *
- *   npm run eval:real -- [--only sessions,ami,nonspeech] [--json out.json] [--min-speech 2] [--threads N]
+ *   npm run eval:real -- [--only sessions,ami,nonspeech,quiet] [--json out.json] [--min-speech 2] [--threads N]
  *
  * Mixes are written once to bench/results/real/ (a cache; delete it to rebuild) so the engine
  * reads files as a user's would. Skips, with a message, when ../shared/data is absent.
@@ -32,7 +36,7 @@ const SR = 16000;
 const { values: opts } = parseArgs({
   args: process.argv.slice(2),
   options: {
-    only: { type: 'string', default: 'sessions,ami,nonspeech' },
+    only: { type: 'string', default: 'sessions,ami,nonspeech,quiet' },
     json: { type: 'string' },
     'min-speech': { type: 'string', default: '2' },
     threads: { type: 'string' },
@@ -102,6 +106,14 @@ const beds = existsSync(musicDir)
   : [];
 const bedAudio = (name: string) => read16k(path.join(musicDir, `${name}.wav`));
 
+/** `x` scaled to `rmsDb` dBFS RMS over the whole signal. */
+function atLevel(x: Float32Array, rmsDb: number): Float32Array {
+  const rms = Math.sqrt(x.reduce((s, v) => s + v * v, 0) / Math.max(1, x.length));
+  const g = 10 ** (rmsDb / 20) / Math.max(1e-12, rms);
+  return x.map((v) => v * g);
+}
+const QUIET_DB = -70;
+
 const engine = await createEngine(opts.threads !== undefined ? { threads: Number(opts.threads) } : {});
 const report: Record<string, unknown> = { minSpeechSec };
 const t0 = performance.now();
@@ -122,6 +134,84 @@ function turnsBySpeaker(d: Diarization): string {
       return `  ${s.id} ${s.sex} (${(100 * s.confidence).toFixed(0)} %) ${s.speechSec.toFixed(1)} s: ${ts.join(' ')}`;
     })
     .join('\n');
+}
+
+/** The nine AMI excerpts joined in name order, with their references shifted (undefined when absent). */
+function amiMeeting() {
+  const dir = path.join(SHARED_DATA_DIR, 'ami');
+  if (!existsSync(dir)) return undefined;
+  const uris = readdirSync(dir)
+    .filter((f) => /^trn\d+\.wav$/.test(f))
+    .sort()
+    .map((f) => f.slice(0, -4));
+  const ref: Turn[] = [];
+  let offsetSec = 0;
+  const lengths: number[] = [];
+  for (const uri of uris) {
+    const x = read16k(path.join(dir, `${uri}.wav`));
+    lengths.push(x.length);
+    const uem = readFileSync(path.join(dir, `${uri}.uem`), 'utf8')
+      .trim()
+      .split(/\s+/);
+    const uemStart = Number(uem[2]);
+    const uemEnd = Number(uem[3]);
+    for (const t of parseRttm(readFileSync(path.join(dir, `${uri}.rttm`), 'utf8'), `${uri}.rttm`).turnsByUri.get(uri) ?? []) {
+      const s = Math.max(t.startSec, uemStart);
+      const e = Math.min(t.endSec, uemEnd);
+      if (e > s) ref.push({ startSec: offsetSec + s - uemStart, endSec: offsetSec + e - uemStart, speaker: t.speaker });
+    }
+    offsetSec += x.length / SR;
+  }
+  const file = cached('ami-joined', () => {
+    const out = new Float32Array(lengths.reduce((a, b) => a + b, 0));
+    let o = 0;
+    for (const uri of uris) {
+      const x = read16k(path.join(dir, `${uri}.wav`));
+      out.set(x, o);
+      o += x.length;
+    }
+    return out;
+  });
+  // Reference speakers and the sex of each (the AMI id starts with it).
+  const speech = new Map<string, number>();
+  for (const t of ref) speech.set(t.speaker, (speech.get(t.speaker) ?? 0) + t.endSec - t.startSec);
+  const counted = [...speech].filter(([, s]) => s >= minSpeechSec).map(([k]) => k);
+  const truth = { M: 0, F: 0 };
+  for (const k of counted) truth[k[0] as 'M' | 'F']++;
+  return { uris, ref, file, totalSec: offsetSec, speakers: speech.size, counted, truth };
+}
+
+/** DER at collar 0.25 and 0, speakers and sex of a run on the joined meeting; printed and returned. */
+function scoreAmi(ami: NonNullable<ReturnType<typeof amiMeeting>>, d: Diarization) {
+  const uem = [{ startSec: 0, endSec: ami.totalSec }];
+  const r025 = scoreDer(ami.ref, d.turns, { collarSec: 0.25, ignoreOverlaps: false, uem });
+  const r0 = scoreDer(ami.ref, d.turns, { collarSec: 0, ignoreOverlaps: false, uem });
+  const sexOf = new Map(d.speakers.map((s) => [s.id, s.sex]));
+  const sexRight = ami.counted.filter((k) => {
+    const m = r0.mapping.find((x) => x.ref === k);
+    return m !== undefined && sexOf.get(m.hyp) === k[0];
+  }).length;
+  console.log(
+    `DER collar 0.25: ${r025.der.toFixed(2)} % (missed ${r025.missedSec.toFixed(1)} s, false alarm ${r025.falseAlarmSec.toFixed(1)} s, confusion ${r025.confusionSec.toFixed(1)} s of ${r025.scoredSec.toFixed(1)} s)`,
+  );
+  console.log(
+    `DER collar 0:    ${r0.der.toFixed(2)} % (missed ${r0.missedSec.toFixed(1)} s, false alarm ${r0.falseAlarmSec.toFixed(1)} s, confusion ${r0.confusionSec.toFixed(1)} s of ${r0.scoredSec.toFixed(1)} s)`,
+  );
+  console.log(
+    `speakers found ${d.speakers.length} (truth ${ami.counted.length}); found ${fmtCounts(d.counts)} vs truth ${fmtCounts(ami.truth)}; sex right for ${sexRight}/${ami.counted.length} mapped reference speakers`,
+  );
+  return {
+    derCollar025: r025.der,
+    derCollar0: r0.der,
+    missedSec: r025.missedSec,
+    falseAlarmSec: r025.falseAlarmSec,
+    confusionSec: r025.confusionSec,
+    speakersFound: d.speakers.length,
+    speakersTruth: ami.counted.length,
+    countsFound: d.counts,
+    countsTruth: ami.truth,
+    sexRight,
+  };
 }
 
 try {
@@ -185,83 +275,13 @@ try {
 
   // ---------- AMI ----------
   if (parts.has('ami')) {
-    const dir = path.join(SHARED_DATA_DIR, 'ami');
-    if (!existsSync(dir)) console.log(`ami skipped: ${dir} not found`);
+    const ami = amiMeeting();
+    if (!ami) console.log(`ami skipped: ${path.join(SHARED_DATA_DIR, 'ami')} not found`);
     else {
-      const uris = readdirSync(dir)
-        .filter((f) => /^trn\d+\.wav$/.test(f))
-        .sort()
-        .map((f) => f.slice(0, -4));
-      const ref: Turn[] = [];
-      let offsetSec = 0;
-      const lengths: number[] = [];
-      for (const uri of uris) {
-        const x = read16k(path.join(dir, `${uri}.wav`));
-        lengths.push(x.length);
-        const uem = readFileSync(path.join(dir, `${uri}.uem`), 'utf8')
-          .trim()
-          .split(/\s+/);
-        const uemStart = Number(uem[2]);
-        const uemEnd = Number(uem[3]);
-        for (const t of parseRttm(readFileSync(path.join(dir, `${uri}.rttm`), 'utf8'), `${uri}.rttm`).turnsByUri.get(uri) ?? []) {
-          const s = Math.max(t.startSec, uemStart);
-          const e = Math.min(t.endSec, uemEnd);
-          if (e > s) ref.push({ startSec: offsetSec + s - uemStart, endSec: offsetSec + e - uemStart, speaker: t.speaker });
-        }
-        offsetSec += x.length / SR;
-      }
-      const file = cached('ami-joined', () => {
-        const out = new Float32Array(lengths.reduce((a, b) => a + b, 0));
-        let o = 0;
-        for (const uri of uris) {
-          const x = read16k(path.join(dir, `${uri}.wav`));
-          out.set(x, o);
-          o += x.length;
-        }
-        return out;
-      });
-      const totalSec = offsetSec;
-      // Reference speakers and the sex of each (the AMI id starts with it).
-      const speech = new Map<string, number>();
-      for (const t of ref) speech.set(t.speaker, (speech.get(t.speaker) ?? 0) + t.endSec - t.startSec);
-      const counted = [...speech].filter(([, s]) => s >= minSpeechSec).map(([k]) => k);
-      const truth = { M: 0, F: 0 };
-      for (const k of counted) truth[k[0] as 'M' | 'F']++;
-      const d = await run(file);
-      const uem = [{ startSec: 0, endSec: totalSec }];
-      const r025 = scoreDer(ref, d.turns, { collarSec: 0.25, ignoreOverlaps: false, uem });
-      const r0 = scoreDer(ref, d.turns, { collarSec: 0, ignoreOverlaps: false, uem });
-      const sexOf = new Map(d.speakers.map((s) => [s.id, s.sex]));
-      const sexRight = counted.filter((k) => {
-        const m = r0.mapping.find((x) => x.ref === k);
-        return m !== undefined && sexOf.get(m.hyp) === k[0];
-      }).length;
       console.log(
-        `\n== AMI: ${uris.join(' ')} joined (${totalSec.toFixed(0)} s), ${speech.size} reference speakers, ${counted.length} with >= ${minSpeechSec} s`,
+        `\n== AMI: ${ami.uris.join(' ')} joined (${ami.totalSec.toFixed(0)} s), ${ami.speakers} reference speakers, ${ami.counted.length} with >= ${minSpeechSec} s`,
       );
-      console.log(
-        `DER collar 0.25: ${r025.der.toFixed(2)} % (missed ${r025.missedSec.toFixed(1)} s, false alarm ${r025.falseAlarmSec.toFixed(1)} s, confusion ${r025.confusionSec.toFixed(1)} s of ${r025.scoredSec.toFixed(1)} s)`,
-      );
-      console.log(
-        `DER collar 0:    ${r0.der.toFixed(2)} % (missed ${r0.missedSec.toFixed(1)} s, false alarm ${r0.falseAlarmSec.toFixed(1)} s, confusion ${r0.confusionSec.toFixed(1)} s of ${r0.scoredSec.toFixed(1)} s)`,
-      );
-      console.log(
-        `speakers found ${d.speakers.length} (truth ${counted.length}); found ${fmtCounts(d.counts)} vs truth ${fmtCounts(truth)}; sex right for ${sexRight}/${counted.length} mapped reference speakers`,
-      );
-      report.ami = {
-        files: uris,
-        durationSec: totalSec,
-        derCollar025: r025.der,
-        derCollar0: r0.der,
-        missedSec: r025.missedSec,
-        falseAlarmSec: r025.falseAlarmSec,
-        confusionSec: r025.confusionSec,
-        speakersFound: d.speakers.length,
-        speakersTruth: counted.length,
-        countsFound: d.counts,
-        countsTruth: truth,
-        sexRight,
-      };
+      report.ami = { files: ami.uris, durationSec: ami.totalSec, ...scoreAmi(ami, await run(ami.file)) };
     }
   }
 
@@ -292,6 +312,37 @@ try {
     const okN = rows.filter((r) => r.counts.M === 0 && r.counts.F === 0).length;
     console.log(`nobody: ${okN}/${rows.length}`);
     report.nonspeech = { nobody: okN, runs: rows.length, perRun: rows };
+  }
+
+  // ---------- quiet ----------
+  if (parts.has('quiet')) {
+    console.log(`\n== quiet: recordings at ${QUIET_DB} dBFS RMS`);
+    const items: Array<{ name: string; want: 'one man' | 'nobody'; make: () => Float32Array }> = [];
+    // The joined sessions, clean and under each bed (made by the sessions part).
+    for (const bed of ['', ...beds.map((b) => `+${b}@${snrDb}dB`)]) {
+      const mix = path.join(cacheDir, `sessions-all7${bed}.wav`);
+      if (existsSync(mix)) items.push({ name: `sessions-all7${bed}`, want: 'one man', make: () => readWavMono(mix).samples });
+    }
+    items.push({ name: 'pink-noise-30s', want: 'nobody', make: () => makeNoise(30 * SR, 'pink', 2) });
+    for (const b of beds) if (b !== 'lets-go-fishin-vocals') items.push({ name: `music-${b}`, want: 'nobody', make: () => bedAudio(b) });
+    const rows: Array<{ name: string; want: string; counts: { M: number; F: number }; speechSec: number; ok: boolean }> = [];
+    for (const it of items) {
+      const d = await run(cached(`quiet-${it.name}`, () => atLevel(it.make(), QUIET_DB)));
+      const ok = it.want === 'one man' ? d.counts.M === 1 && d.counts.F === 0 : d.counts.M === 0 && d.counts.F === 0;
+      const speechSec = d.speakers.reduce((t, s) => t + s.speechSec, 0);
+      rows.push({ name: it.name, want: it.want, counts: d.counts, speechSec, ok });
+      console.log(
+        `${it.name.padEnd(40)} ${d.durationSec.toFixed(0).padStart(4)} s  found ${fmtCounts(d.counts)}, ${speechSec.toFixed(0)} s of speech  (want ${it.want}) ${ok ? 'ok' : 'WRONG'}`,
+      );
+    }
+    const ami = amiMeeting();
+    let amiQuiet: ReturnType<typeof scoreAmi> | undefined;
+    if (ami) {
+      console.log(`AMI meeting joined, at ${QUIET_DB} dBFS:`);
+      amiQuiet = scoreAmi(ami, await run(cached('quiet-ami-joined', () => atLevel(readWavMono(ami.file).samples, QUIET_DB))));
+    }
+    console.log(`quiet: ${rows.filter((r) => r.ok).length}/${rows.length} right`);
+    report.quiet = { rmsDb: QUIET_DB, right: rows.filter((r) => r.ok).length, runs: rows.length, perRun: rows, ami: amiQuiet };
   }
 } finally {
   await engine.dispose();

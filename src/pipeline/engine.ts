@@ -16,6 +16,7 @@ import { CampPlusThread } from '../embedding/campplusThread.js';
 import type { SpeakerEmbedder } from '../embedding/types.js';
 import { CountSpeakersError } from '../errors/index.js';
 import { frameLevelSpreadDb, rmsDb } from '../features/level.js';
+import { raiseQuietWindows } from '../segmentation/level.js';
 import { decodePowerset } from '../segmentation/powerset.js';
 import { gatherChunk, localChunks, ownedFrames, windowStarts, type FrameGeometry } from '../segmentation/chunks.js';
 import { OnnxSegmentationModel, type SegmentationModel } from '../segmentation/model.js';
@@ -214,7 +215,7 @@ export class Engine {
         const from = s - bufStart;
         batch.set(buf.subarray(from, Math.min(bufLen, from + W)), i * W);
       });
-      const logProbs = await m.run(batch, starts.length);
+      const logProbs = await m.run(raiseQuietWindows(batch, W, cfg.segmentation), starts.length);
       const perWindow = geometry.frames * m.numClasses;
       for (let i = 0; i < starts.length; i++) {
         const active = decodePowerset(
