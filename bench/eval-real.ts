@@ -136,6 +136,27 @@ function turnsBySpeaker(d: Diarization): string {
     .join('\n');
 }
 
+/** All recordings of the sessions folder joined in name order. */
+function joinedSessions(dir: string): Float32Array {
+  const xs = readdirSync(dir)
+    .filter((f) => f.endsWith('.wav'))
+    .sort()
+    .map((f) => read16k(path.join(dir, f)));
+  const out = new Float32Array(xs.reduce((s, x) => s + x.length, 0));
+  let o = 0;
+  for (const x of xs) {
+    out.set(x, o);
+    o += x.length;
+  }
+  return out;
+}
+
+/** The cached file of a one-man source clean (`bed` 'clean') or under a bed at --snr-db. */
+function sessionsMix(name: string, clean: () => Float32Array, bed: string): string {
+  if (bed === 'clean') return cached(name, clean);
+  return cached(`${name}+${bed}@${snrDb}dB`, () => mixBed(clean(), bedAudio(bed), snrDb));
+}
+
 /** The nine AMI excerpts joined in name order, with their references shifted (undefined when absent). */
 function amiMeeting() {
   const dir = path.join(SHARED_DATA_DIR, 'ami');
@@ -220,34 +241,18 @@ try {
     const dir = path.join(SHARED_DATA_DIR, 'sessions');
     if (!existsSync(dir)) console.log(`sessions skipped: ${dir} not found`);
     else {
-      const all = readdirSync(dir)
-        .filter((f) => f.endsWith('.wav'))
-        .sort();
       const sources: Array<{ name: string; audio: () => Float32Array }> = SESSIONS_SCORED.map((id) => ({
         name: `sessions-${id}`,
         audio: () => read16k(path.join(dir, `trump-${id}.wav`)),
       }));
-      sources.push({
-        name: 'sessions-all7',
-        audio: () => {
-          const xs = all.map((f) => read16k(path.join(dir, f)));
-          const out = new Float32Array(xs.reduce((s, x) => s + x.length, 0));
-          let o = 0;
-          for (const x of xs) {
-            out.set(x, o);
-            o += x.length;
-          }
-          return out;
-        },
-      });
+      sources.push({ name: 'sessions-all7', audio: () => joinedSessions(dir) });
       console.log(`== sessions: one man, clean and under each bed at ${snrDb} dB SNR (target M1 F0)`);
       const runs: Array<{ name: string; bed: string; counts: { M: number; F: number }; speakers: number; ok: boolean }> = [];
       for (const src of sources) {
         let clean: Float32Array | undefined;
         const cleanAudio = () => (clean ??= src.audio());
         for (const bed of ['clean', ...beds]) {
-          const name = bed === 'clean' ? src.name : `${src.name}+${bed}@${snrDb}dB`;
-          const file = cached(name, () => (bed === 'clean' ? cleanAudio() : mixBed(cleanAudio(), bedAudio(bed), snrDb)));
+          const file = sessionsMix(src.name, cleanAudio, bed);
           const d = await run(file);
           const ok = d.counts.M === 1 && d.counts.F === 0;
           runs.push({ name: src.name, bed, counts: d.counts, speakers: d.speakers.length, ok });
@@ -318,10 +323,15 @@ try {
   if (parts.has('quiet')) {
     console.log(`\n== quiet: recordings at ${QUIET_DB} dBFS RMS`);
     const items: Array<{ name: string; want: 'one man' | 'nobody'; make: () => Float32Array }> = [];
-    // The joined sessions, clean and under each bed (made by the sessions part).
-    for (const bed of ['', ...beds.map((b) => `+${b}@${snrDb}dB`)]) {
-      const mix = path.join(cacheDir, `sessions-all7${bed}.wav`);
-      if (existsSync(mix)) items.push({ name: `sessions-all7${bed}`, want: 'one man', make: () => readWavMono(mix).samples });
+    // The joined sessions, clean and under each bed: the sessions part's files.
+    const sessionsDir = path.join(SHARED_DATA_DIR, 'sessions');
+    if (existsSync(sessionsDir)) {
+      let clean: Float32Array | undefined;
+      const cleanAudio = () => (clean ??= joinedSessions(sessionsDir));
+      for (const bed of ['clean', ...beds]) {
+        const file = sessionsMix('sessions-all7', cleanAudio, bed);
+        items.push({ name: path.basename(file, '.wav'), want: 'one man', make: () => readWavMono(file).samples });
+      }
     }
     items.push({ name: 'pink-noise-30s', want: 'nobody', make: () => makeNoise(30 * SR, 'pink', 2) });
     for (const b of beds) if (b !== 'lets-go-fishin-vocals') items.push({ name: `music-${b}`, want: 'nobody', make: () => bedAudio(b) });

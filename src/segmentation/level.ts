@@ -7,26 +7,26 @@
  * exact answers.
  */
 
-export interface WindowLevelRule {
-  /** A window whose RMS is under this is raised to it. */
-  minWindowRmsDb: number;
-  /** By at most this much: near-silence (dither, room tone of a silent scene) stays near silence. */
-  maxWindowGainDb: number;
-}
+import type { SegmentationConfig } from './config.js';
 
-/** Windows of `windowSamples` back to back in `batch`; returns a copy with the quiet ones raised. */
-export function raiseQuietWindows(batch: Float32Array, windowSamples: number, rule: WindowLevelRule): Float32Array {
-  const out = batch.slice();
+/** Windows of `windowSamples` back to back in `batch`; a copy with the quiet ones raised, or `batch` itself when none is. */
+export function raiseQuietWindows(
+  batch: Float32Array,
+  windowSamples: number,
+  rule: Pick<SegmentationConfig, 'minWindowRmsDb' | 'maxWindowGainDb'>,
+): Float32Array {
   const minRms = 10 ** (rule.minWindowRmsDb / 20);
   const maxGain = 10 ** (rule.maxWindowGainDb / 20);
-  for (let from = 0; from < out.length; from += windowSamples) {
-    const w = out.subarray(from, Math.min(out.length, from + windowSamples));
+  let out: Float32Array | null = null;
+  for (let from = 0; from < batch.length; from += windowSamples) {
+    const to = Math.min(batch.length, from + windowSamples);
     let sum = 0;
-    for (let i = 0; i < w.length; i++) sum += w[i] * w[i];
-    const rms = Math.sqrt(sum / Math.max(1, w.length));
+    for (let i = from; i < to; i++) sum += batch[i] * batch[i];
+    const rms = Math.sqrt(sum / Math.max(1, to - from));
     if (!(rms > 0) || rms >= minRms) continue;
+    out ??= batch.slice();
     const gain = Math.min(maxGain, minRms / rms);
-    for (let i = 0; i < w.length; i++) w[i] *= gain;
+    for (let i = from; i < to; i++) out[i] *= gain;
   }
-  return out;
+  return out ?? batch;
 }
