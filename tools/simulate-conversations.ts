@@ -19,7 +19,8 @@
  * of the conversation, not a turn: scaled to speech loudness and labelled by its own level,
  * room tone would be a loud fake turn of that reader.
  *
- * --style film (calib and test only; tools/lib/film.ts): 1-6 speakers over 1.5-5 min, each
+ * --style film (calib and test only; tools/lib/film.ts): 1-6 speakers (or --min-speakers to
+ * --max-speakers; 8 or more make files longer than 5 min) over 1.5-5 min, each
  * talking 20 s to minutes in several turns made of re-used pieces of their utterance, each turn
  * through its own synthetic room, EQ and level; real music beds (../shared/data/music) at
  * 6-20 dB below the speech on about 75 % of files; interjections; 10-20 % overlapped speech in
@@ -44,6 +45,7 @@ interface Args {
   count: number;
   out: string;
   seed: number;
+  /** Speakers per file; by default 1 to 5 (short style) or 6 (film style). */
   minSpeakers: number;
   maxSpeakers: number;
   /** Share of speakers cut to 2.5-4.5 s of their utterance (minor characters); 0 keeps whole utterances. */
@@ -65,7 +67,7 @@ function parseArgs(argv: string[]): Args {
     out: 'bench/results/sim-test',
     seed: 1,
     minSpeakers: 1,
-    maxSpeakers: 5,
+    maxSpeakers: 0,
     shortShare: 0,
     beds: 'musan',
     style: 'short',
@@ -97,6 +99,11 @@ function parseArgs(argv: string[]): Args {
   if (!bedsGiven && a.set === 'train') a.beds = 'synthetic';
   if (a.beds !== 'musan' && a.beds !== 'synthetic') throw new Error(`--beds must be musan or synthetic, received ${a.beds}`);
   if (a.set !== 'calib' && a.set !== 'test' && a.set !== 'train') throw new Error(`--set must be calib, test or train, received ${a.set}`);
+  if (a.maxSpeakers === 0) a.maxSpeakers = Math.max(a.style === 'film' ? 6 : 5, a.minSpeakers);
+  if (!(Number.isInteger(a.minSpeakers) && a.minSpeakers >= 1 && Number.isInteger(a.maxSpeakers) && a.maxSpeakers >= a.minSpeakers))
+    throw new Error(
+      `--min-speakers and --max-speakers must be whole numbers with 1 <= min <= max, received ${a.minSpeakers} and ${a.maxSpeakers}`,
+    );
   if (!(a.shortShare >= 0 && a.shortShare <= 1)) throw new Error(`--short-share must be a share in 0..1, received ${a.shortShare}`);
   return a;
 }
@@ -144,7 +151,8 @@ async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   if (args.style === 'film') {
     mkdirSync(args.out, { recursive: true });
-    writeFilmSet(args.set as 'calib' | 'test', args.count, args.out, args.seed, (s) => process.stdout.write(s));
+    const speakers = { min: args.minSpeakers, max: args.maxSpeakers };
+    writeFilmSet(args.set as 'calib' | 'test', args.count, args.out, args.seed, (s) => process.stdout.write(s), speakers);
     process.stdout.write(`wrote ${args.count} film conversations (${args.set} voices) to ${args.out}\n`);
     return;
   }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { makeMusic } from '../../tools/lib/augment.js';
 import { applyEq, drawChannel, type Channel } from '../../tools/lib/channel.js';
-import { coverage, encodeFilm, makeFilm, unionIntervals, upsample, type FilmVoice } from '../../tools/lib/film.js';
+import { coverage, encodeFilm, makeFilm, planFilm, unionIntervals, upsample, type FilmVoice } from '../../tools/lib/film.js';
 import { mulberry32 } from '../../tools/lib/rng.js';
 import { drawRoom, estimateRt60Sec, fftConvolve, synthRir } from '../../tools/lib/room.js';
 import { readWavMono, wavBytes } from '../../tools/lib/wav.js';
@@ -127,6 +127,23 @@ describe('formats', () => {
     const fl = encodeFilm(x, x, '48k-stereo-f32');
     expect(fl.readUInt16LE(20)).toBe(3);
     expect(fl.readUInt16LE(34)).toBe(32);
+  });
+});
+
+describe('film plans', () => {
+  it('last 90-300 s up to 7 speakers; crowded scenes grow so each speaker still gets 24 s of turns', () => {
+    const rand = mulberry32(5);
+    for (let n = 1; n <= 12; n++) {
+      for (let k = 0; k < 20; k++) {
+        const p = planFilm(n, rand);
+        expect(p.speakerSec).toHaveLength(n);
+        expect(Math.min(...p.speakerSec)).toBeGreaterThanOrEqual(24);
+        expect(p.speakerSec.reduce((a, b) => a + b, 0)).toBeLessThan(p.durationSec);
+        expect(p.durationSec).toBeGreaterThanOrEqual(90);
+        if (n <= 7) expect(p.durationSec).toBeLessThanOrEqual(300);
+        else expect(p.durationSec).toBeGreaterThanOrEqual(30 + n * 36);
+      }
+    }
   });
 });
 

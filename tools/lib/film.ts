@@ -150,7 +150,8 @@ export interface FilmPlan {
 
 /** Length, speech per speaker and overlap aim of one file with `nSpk` speakers. */
 export function planFilm(nSpk: number, rand: () => number): FilmPlan {
-  const durationSec = Math.min(300, Math.max(90 + rand() * 210, 30 + nSpk * 36));
+  // Up to 300 s; more only when 8 or more speakers need their 24 s each.
+  const durationSec = Math.max(90 + rand() * 210, 30 + nSpk * 36);
   const leadInSec = 1 + rand() * 3;
   const speechSec = (durationSec - leadInSec - 1) * (0.72 + rand() * 0.15);
   const w = Array.from({ length: nSpk }, () => 0.15 + rand() ** 2);
@@ -498,18 +499,27 @@ export function loadMusicBeds(): Record<string, Float32Array> {
 }
 
 /**
- * Write `count` film conversations of a set to `outDir`. Speakers 1-6 per file; in the test set
- * about 30 % of files hold one of the long readers and about 15 % the sessions man.
+ * Write `count` film conversations of a set to `outDir`. Speakers `speakers` per file (default
+ * 1-6); in the test set about 30 % of files hold one of the long readers and about 15 % the sessions man.
  */
-export function writeFilmSet(set: 'calib' | 'test', count: number, outDir: string, seed: number, log: (s: string) => void): void {
+export function writeFilmSet(
+  set: 'calib' | 'test',
+  count: number,
+  outDir: string,
+  seed: number,
+  log: (s: string) => void,
+  speakers: { min: number; max: number } = { min: 1, max: 6 },
+): void {
   const rand = mulberry32(seed * 7919 + (set === 'test' ? 11 : 12));
   const { readers, extras } = loadFilmVoices(set);
   const beds = loadMusicBeds();
   const truth: Record<string, FilmTruth> = {};
   for (let c = 0; c < count; c++) {
     const uri = `film-${set}-${String(c + 1).padStart(3, '0')}`;
-    const nSpk = 1 + Math.floor(rand() * 6);
+    const nSpk = speakers.min + Math.floor(rand() * (speakers.max - speakers.min + 1));
     const pool = [...readers];
+    if (nSpk > pool.length + extras.length)
+      throw new Error(`${nSpk} speakers asked for, the ${set} set has ${pool.length + extras.length} voices`);
     const chosen: FilmVoice[] = [];
     for (const x of extras) {
       const share = x.source === 'sessions' ? 0.15 : 0.1;
