@@ -30,7 +30,7 @@ if (dirs.length === 0) {
 const jsonOut = args.includes('--json') ? args[args.indexOf('--json') + 1] : undefined;
 /** The grid's values for one setting: $name (comma-separated) or the fallback. */
 const values = (name: string, fallback: string): number[] => (process.env[name] ?? fallback).split(',').map(Number);
-const THRESHOLDS = values('CAL_THRESHOLDS', '0.6,0.65,0.7');
+const THRESHOLDS = values('CAL_THRESHOLDS', '0.65,0.675,0.7');
 const MIN_CLUSTER_SEC = values('CAL_MIN_CLUSTER_SEC', '6,8');
 const MIN_CLUSTER_SHARE = values('CAL_MIN_CLUSTER_SHARE', '0.075,1');
 const MIN_TRAIN_SEC = values('CAL_MIN_TRAIN_SEC', '1');
