@@ -45,9 +45,10 @@ export interface ClusteringConfig {
  * threshold 0.675 on 330 files, the 300 below and 30 film-style scenes of 7-12 speakers
  * (bench/results/film-calib-many): M/F counts exact 87.3 %, DER 13.66 %, against 86.7 % / 13.97 %
  * at 0.65 (on the 300 alone 87.7 % against 88.0 %; on the 30 crowded scenes 83.3 % against
- * 73.3 %, where 0.65 merged voices). The other values were chosen on 300 files, the 180 film-style conversations of 1.5-5 min of bench/results/film-calib and
- * film-calib2 and 120 excerpts of 30 s cut from film-calib2 (tools/make-excerpts.ts), with the
- * pipeline's background rule off. (0.65, 6 s, 0.075, 1) gives M/F counts exact 88.0 %, DER
+ * 73.3 %, where 0.65 merged voices). The other values were chosen on the 300: the 180
+ * film-style conversations of 1.5-5 min of bench/results/film-calib and film-calib2 and 120
+ * excerpts of 30 s cut from film-calib2 (tools/make-excerpts.ts), with the pipeline's
+ * background rule off. (0.65, 6 s, 0.075, 1) gives M/F counts exact 88.0 %, DER
  * 13.25 % on the 300; with foldThreshold 0.9, 87.0 % / 13.15 %. On the 180 long ones alone it
  * is 96.7 % / 12.76 %, against 89.4 % / 13.86 % for the earlier (0.6, 8 s, 0.9) chosen on 60
  * with the background rule on; on the 30 s excerpts minClusterShare lifts 56.7 % (1, off) to
