@@ -10,9 +10,9 @@
  * point of the grid. Prints, per point, M/F counts exact, total count within one, DER (collar
  * 0.25, overlap scored) and sex right per speaker; the best point (most exact M/F counts, then
  * lowest DER) is what the stages' defaults should hold (clustering threshold, minClusterSec,
- * minClusterShare and foldThreshold; the pipeline's backgroundLevelDb and not-a-voice thresholds; reconstruction minGapSec).
+ * minClusterShare and foldThreshold; the pipeline's backgroundLevelDb and not-a-voice thresholds; reconstruction minGapSec and minFit).
  * The grid's values can be narrowed or widened by CAL_THRESHOLDS, CAL_MIN_CLUSTER_SEC, CAL_MIN_CLUSTER_SHARE, CAL_MIN_TRAIN_SEC,
- * CAL_BACKGROUND_DB, CAL_MIN_GAP_SEC, CAL_OWNER_WEIGHT, and the not-a-voice rule's CAL_ISOLATED_LEVEL_DB,
+ * CAL_BACKGROUND_DB, CAL_MIN_GAP_SEC, CAL_OWNER_WEIGHT, CAL_MIN_FIT, and the not-a-voice rule's CAL_ISOLATED_LEVEL_DB,
  * CAL_ISOLATED_GAP_SEC, CAL_ISOLATED_SHARE, CAL_UNIFORM_COSINE, CAL_STEADY_SPREAD_DB (comma-separated; 0 = off). The default grid holds the shipped point and its neighbours.
  */
 import { writeFileSync } from 'node:fs';
@@ -38,6 +38,7 @@ const FOLD_THRESHOLDS = values('CAL_FOLD_THRESHOLDS', '0.9,1');
 const BACKGROUND_DB = values('CAL_BACKGROUND_DB', '0,15');
 const MIN_GAP_SEC = values('CAL_MIN_GAP_SEC', '0.5');
 const OWNER_WEIGHT = values('CAL_OWNER_WEIGHT', '1');
+const MIN_FIT = values('CAL_MIN_FIT', '-1,0.4');
 const ISOLATED_LEVEL_DB = values('CAL_ISOLATED_LEVEL_DB', '0,6');
 const ISOLATED_GAP_SEC = values('CAL_ISOLATED_GAP_SEC', '10');
 const ISOLATED_SHARE = values('CAL_ISOLATED_SHARE', '0.6');
@@ -65,7 +66,7 @@ function grid(): void {
   const truths = new Map(dirs.map((d) => [d, readTruth(d)]));
   const rows: Array<Record<string, number>> = [];
   console.log(
-    'threshold minClusterSec minClusterShare minTrainSec foldThreshold background minGapSec ownerWeight isolated(dB gapSec share) uniformCosine steadySpreadDb | M/F exact | total within 1 | DER c0.25 | sex right',
+    'threshold minClusterSec minClusterShare minTrainSec foldThreshold background minGapSec ownerWeight minFit isolated(dB gapSec share) uniformCosine steadySpreadDb | M/F exact | total within 1 | DER c0.25 | sex right',
   );
   const points = product({
     threshold: THRESHOLDS,
@@ -76,6 +77,7 @@ function grid(): void {
     backgroundLevelDb: BACKGROUND_DB,
     minGapSec: MIN_GAP_SEC,
     ownerWeight: OWNER_WEIGHT,
+    minFit: MIN_FIT,
     isolatedLevelDb: ISOLATED_LEVEL_DB,
     isolatedGapSec: ISOLATED_GAP_SEC,
     isolatedShare: ISOLATED_SHARE,
@@ -97,7 +99,7 @@ function grid(): void {
         minTrainSec: p.minTrainSec,
         foldThreshold: p.foldThreshold,
       },
-      reconstruction: { minGapSec: p.minGapSec, ownerWeight: p.ownerWeight },
+      reconstruction: { minGapSec: p.minGapSec, ownerWeight: p.ownerWeight, minFit: p.minFit },
     });
     const scores = files.map((f) => {
       const d = engine.assemble(f.uri, f.analysis, cfg);
@@ -112,7 +114,7 @@ function grid(): void {
       sex: s.sexAccuracy,
     });
     console.log(
-      `${p.threshold.toFixed(2)} ${String(p.minClusterSec).padStart(4)}  ${p.minClusterShare} ${p.minTrainSec} ${p.foldThreshold.toFixed(2)} ${String(p.backgroundLevelDb).padStart(3)} dB ${p.minGapSec.toFixed(1)} ${p.ownerWeight} ` +
+      `${p.threshold.toFixed(2)} ${String(p.minClusterSec).padStart(4)}  ${p.minClusterShare} ${p.minTrainSec} ${p.foldThreshold.toFixed(2)} ${String(p.backgroundLevelDb).padStart(3)} dB ${p.minGapSec.toFixed(1)} ${p.ownerWeight} ${p.minFit} ` +
         `${p.isolatedLevelDb} dB ${p.isolatedGapSec} ${p.isolatedShare} ${p.uniformCosine} ${p.steadySpreadDb} | ` +
         `${(100 * s.countsExactRate).toFixed(1)} % | ${(100 * s.speakerCountWithinOneRate).toFixed(1)} % | ${s.derCollar025.toFixed(2)} % ` +
         `(miss ${pct(scores, 'missedSec')}, fa ${pct(scores, 'falseAlarmSec')}, conf ${pct(scores, 'confusionSec')}) | ${(100 * s.sexAccuracy).toFixed(1)} %`,
@@ -120,7 +122,7 @@ function grid(): void {
   }
   const best = [...rows].sort((a, b) => b.exact - a.exact || a.der - b.der)[0];
   console.log(
-    `best: threshold ${best.threshold}, minClusterSec ${best.minClusterSec}, minClusterShare ${best.minClusterShare}, minTrainSec ${best.minTrainSec}, foldThreshold ${best.foldThreshold}, backgroundLevelDb ${best.backgroundLevelDb}, minGapSec ${best.minGapSec}, ownerWeight ${best.ownerWeight}, ` +
+    `best: threshold ${best.threshold}, minClusterSec ${best.minClusterSec}, minClusterShare ${best.minClusterShare}, minTrainSec ${best.minTrainSec}, foldThreshold ${best.foldThreshold}, backgroundLevelDb ${best.backgroundLevelDb}, minGapSec ${best.minGapSec}, ownerWeight ${best.ownerWeight}, minFit ${best.minFit}, ` +
       `isolatedLevelDb ${best.isolatedLevelDb}, isolatedGapSec ${best.isolatedGapSec}, isolatedShare ${best.isolatedShare}, uniformCosine ${best.uniformCosine}, steadySpreadDb ${best.steadySpreadDb} (${files.length} files from ${dirs.join(', ')})`,
   );
   if (jsonOut) writeFileSync(jsonOut, JSON.stringify({ dirs, files: files.length, grid: rows, best }, null, 2));

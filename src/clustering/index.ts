@@ -313,6 +313,18 @@ export function clusterCentroids(embeddings: Float32Array, labels: Int32Array, n
   return out;
 }
 
+/** Per row, the cosine of its embedding (L2-normalised rows) to its cluster's centroid. */
+export function centroidCosines(embeddings: Float32Array, labels: Int32Array, numClusters: number, dim: number): Float32Array {
+  const centroids = clusterCentroids(embeddings, labels, numClusters, dim);
+  const out = new Float32Array(labels.length);
+  for (let i = 0; i < labels.length; i++) {
+    let dot = 0;
+    for (let d = 0; d < dim; d++) dot += embeddings[i * dim + d] * centroids[labels[i] * dim + d];
+    out[i] = dot;
+  }
+  return out;
+}
+
 /**
  * Per cluster, the mean cosine between its embeddings taken two by two (two different chunks,
  * each pair weighted by the product of their seconds): near 1 when every chunk sounds the same

@@ -4,7 +4,7 @@
  * inputs, so calibration can re-run it with other thresholds without re-analysing the audio.
  */
 import { measureFilm } from '../measures/index.js';
-import { clusterSpeakers, clusterUniformity } from '../clustering/index.js';
+import { centroidCosines, clusterSpeakers, clusterUniformity } from '../clustering/index.js';
 import { ownedFrames } from '../segmentation/chunks.js';
 import { reconstructTurns, speechSecBySpeaker, type LabelledWindow } from '../reconstruction/index.js';
 import type { Counts, Diarization, SpeakerSummary, Turn } from '../types.js';
@@ -15,16 +15,24 @@ import type { AnalysedChunk, FileAnalysis, SexStage } from './engine.js';
 export function assembleDiarization(file: string, a: FileAnalysis, cfg: PipelineConfig, sex: Pick<SexStage, 'decide'>): Diarization {
   const seconds = a.chunks.map((c) => c.seconds);
   const { labels, numClusters } = clusterSpeakers(a.embeddings, seconds, a.chunks.length, a.dim, cfg.clustering);
-  const windows: LabelledWindow[] = a.windows.map((w, i) => ({
+  const fit = centroidCosines(a.embeddings, labels, numClusters, a.dim);
+  const windows = a.windows.map((w, i) => ({
     ...w,
     labels: new Int32Array(a.geometry.speakers).fill(-1),
+    fits: new Float32Array(a.geometry.speakers).fill(1),
     owned: ownedFrames(a.geometry, a.windowSamples, w.startSample, a.windows[i - 1]?.startSample, a.windows[i + 1]?.startSample),
-  }));
+  })) satisfies LabelledWindow[];
   a.chunks.forEach((c, i) => {
-    (windows[c.window].labels as Int32Array)[c.speaker] = labels[i];
+    windows[c.window].labels[c.speaker] = labels[i];
+    windows[c.window].fits[c.speaker] = fit[i];
   });
-  const turns = reconstructTurns(windows, a.geometry, a.sampleRateHz, a.totalSamples, numClusters, cfg.reconstruction);
+  // The counting rule hears every chunk of a cluster; the turns only those that fit its voice.
+  const rebuild = (minFit: number) =>
+    reconstructTurns(windows, a.geometry, a.sampleRateHz, a.totalSamples, numClusters, { ...cfg.reconstruction, minFit });
+  const heard = rebuild(-1);
+  const turns = cfg.reconstruction.minFit > -1 ? rebuild(cfg.reconstruction.minFit) : heard;
   const speech = speechSecBySpeaker(turns, numClusters);
+  const heardSec = speechSecBySpeaker(heard, numClusters);
 
   // Speakers counted (see counting.ts), named SPK01.. by decreasing speech.
   const level = clusterMedians(a, labels, numClusters, (c) => c.levelDb, -Infinity);
@@ -32,12 +40,12 @@ export function assembleDiarization(file: string, a: FileAnalysis, cfg: Pipeline
   const uniformity = clusterUniformity(a.embeddings, seconds, labels, numClusters, a.dim, cfg.uniformMinChunks);
   const verdicts = countingVerdicts(
     Array.from({ length: numClusters }, (_, k) => ({
-      speechSec: speech[k],
+      speechSec: heardSec[k],
       levelDb: level[k],
       levelSpreadDb: spread[k],
       uniformity: uniformity[k],
     })),
-    turns,
+    heard,
     cfg,
   );
   const kept = Array.from({ length: numClusters }, (_, k) => k)

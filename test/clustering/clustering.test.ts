@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { clusterSpeakers, clusterUniformity, DEFAULT_CLUSTERING_CONFIG, validateClusteringConfig } from '../../src/clustering/index.js';
+import {
+  centroidCosines,
+  clusterSpeakers,
+  clusterUniformity,
+  DEFAULT_CLUSTERING_CONFIG,
+  validateClusteringConfig,
+} from '../../src/clustering/index.js';
 import { mulberry32 } from '../../tools/lib/rng.js';
 
 /** Unit vectors around `centres`, each row jittered (seeded). */
@@ -96,5 +102,17 @@ describe('clusterUniformity', () => {
       Number.NaN,
       Number.NaN,
     ]);
+  });
+});
+
+describe('centroidCosines', () => {
+  it("is each row's cosine to the normalised mean of its cluster", () => {
+    const s = Math.SQRT1_2;
+    // Cluster 0: (1, 0) and (0, 1), centroid (s, s); cluster 1: one row, its own centroid.
+    const x = Float32Array.from([1, 0, 0, 1, s, s]);
+    const c = centroidCosines(x, Int32Array.from([0, 0, 1]), 2, 2);
+    expect(c[0]).toBeCloseTo(s, 6);
+    expect(c[1]).toBeCloseTo(s, 6);
+    expect(c[2]).toBeCloseTo(1, 6);
   });
 });

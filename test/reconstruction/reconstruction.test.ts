@@ -4,7 +4,7 @@ import type { FrameGeometry } from '../../src/segmentation/chunks.js';
 
 // 10 frames per window, one frame = 10 samples at 100 Hz = 0.1 s; receptive field 10 samples.
 const G: FrameGeometry = { stepSamples: 10, durationSamples: 10, frames: 10, speakers: 2 };
-const cfg = { minGapSec: 0, minTurnSec: 0, ownerWeight: 0 };
+const cfg = { minGapSec: 0, minTurnSec: 0, ownerWeight: 0, minFit: -1 };
 
 function win(startSample: number, rows: Array<[number, number]>, labels: number[]): LabelledWindow {
   return { startSample, active: Uint8Array.from(rows.flat()), labels };
@@ -64,6 +64,19 @@ describe('reconstructTurns', () => {
     expect(reconstructTurns([win(0, rows, [-1, -1])], G, 100, 100, 1, cfg)).toEqual([]);
   });
 
+  it('a local speaker whose chunk does not fit its global speaker gives it no frames', () => {
+    const rows: Array<[number, number]> = Array.from({ length: 10 }, (_, f) => [1, f >= 5 ? 1 : 0] as [number, number]);
+    const w: LabelledWindow = { ...win(0, rows, [0, 1]), fits: [0.7, 0.39] };
+    const spans = (minFit: number) =>
+      reconstructTurns([w], G, 100, 100, 2, { ...cfg, minFit }).map((t) => [t.speaker, +t.startSec.toFixed(2), +t.endSec.toFixed(2)]);
+    expect(spans(-1)).toEqual([
+      [0, 0, 1],
+      [1, 0.5, 1],
+    ]);
+    expect(spans(0.4)).toEqual([[0, 0, 1]]);
+    expect(spans(0.39)).toEqual(spans(-1));
+  });
+
   it('bridges short gaps and drops flicker', () => {
     const rows: Array<[number, number]> = [
       [1, 0],
@@ -77,7 +90,12 @@ describe('reconstructTurns', () => {
       [0, 1],
       [0, 0],
     ];
-    const turns = reconstructTurns([win(0, rows, [0, 1])], G, 100, 100, 2, { minGapSec: 0.15, minTurnSec: 0.15, ownerWeight: 0 });
+    const turns = reconstructTurns([win(0, rows, [0, 1])], G, 100, 100, 2, {
+      minGapSec: 0.15,
+      minTurnSec: 0.15,
+      ownerWeight: 0,
+      minFit: -1,
+    });
     expect(turns.map((t) => [t.speaker, +t.startSec.toFixed(2), +t.endSec.toFixed(2)])).toEqual([[0, 0, 0.5]]);
   });
 });
