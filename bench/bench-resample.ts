@@ -15,6 +15,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { readAudio, resample, StreamingResampler } from '../src/audio/index.js';
+import { joinSamples } from '../tools/lib/wav.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const dataDir = process.env.COUNT_SPEAKERS_DATA ?? path.resolve(repoRoot, '../shared/data');
@@ -62,13 +63,7 @@ function run(x: Float32Array, srcRateHz: number, backend: 'wasm' | 'ts'): Float3
   const parts: Float32Array[] = [];
   for (let at = 0; at < x.length; at += block) parts.push(r.process(x.subarray(at, at + block)));
   parts.push(r.flush());
-  const out = new Float32Array(parts.reduce((s, p) => s + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
+  return joinSamples(parts);
 }
 
 function best(x: Float32Array, srcRateHz: number, backend: 'wasm' | 'ts'): { best: number; all: number[]; out: Float32Array } {

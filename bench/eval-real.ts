@@ -30,7 +30,7 @@ import { createEngine, parseRttm, scoreDer, type Diarization, type Turn } from '
 import { makeNoise } from '../tools/lib/augment.js';
 import { SHARED_DATA_DIR, REPO_ROOT } from '../tools/lib/shared-data.js';
 import { frameEnergiesDb, speechLevelDb } from '../tools/lib/speech-level.js';
-import { readWavMono, wavBytes } from '../tools/lib/wav.js';
+import { joinSamples, readWavMono, wavBytes } from '../tools/lib/wav.js';
 
 const SR = 16000;
 const { values: opts } = parseArgs({
@@ -138,17 +138,12 @@ function turnsBySpeaker(d: Diarization): string {
 
 /** All recordings of the sessions folder joined in name order. */
 function joinedSessions(dir: string): Float32Array {
-  const xs = readdirSync(dir)
-    .filter((f) => f.endsWith('.wav'))
-    .sort()
-    .map((f) => read16k(path.join(dir, f)));
-  const out = new Float32Array(xs.reduce((s, x) => s + x.length, 0));
-  let o = 0;
-  for (const x of xs) {
-    out.set(x, o);
-    o += x.length;
-  }
-  return out;
+  return joinSamples(
+    readdirSync(dir)
+      .filter((f) => f.endsWith('.wav'))
+      .sort()
+      .map((f) => read16k(path.join(dir, f))),
+  );
 }
 
 /** The cached file of a one-man source clean (`bed` 'clean') or under a bed at --snr-db. */
@@ -167,10 +162,10 @@ function amiMeeting() {
     .map((f) => f.slice(0, -4));
   const ref: Turn[] = [];
   let offsetSec = 0;
-  const lengths: number[] = [];
+  const parts: Float32Array[] = [];
   for (const uri of uris) {
     const x = read16k(path.join(dir, `${uri}.wav`));
-    lengths.push(x.length);
+    parts.push(x);
     const uem = readFileSync(path.join(dir, `${uri}.uem`), 'utf8')
       .trim()
       .split(/\s+/);
@@ -183,16 +178,7 @@ function amiMeeting() {
     }
     offsetSec += x.length / SR;
   }
-  const file = cached('ami-joined', () => {
-    const out = new Float32Array(lengths.reduce((a, b) => a + b, 0));
-    let o = 0;
-    for (const uri of uris) {
-      const x = read16k(path.join(dir, `${uri}.wav`));
-      out.set(x, o);
-      o += x.length;
-    }
-    return out;
-  });
+  const file = cached('ami-joined', () => joinSamples(parts));
   // Reference speakers and the sex of each (the AMI id starts with it).
   const speech = new Map<string, number>();
   for (const t of ref) speech.set(t.speaker, (speech.get(t.speaker) ?? 0) + t.endSec - t.startSec);

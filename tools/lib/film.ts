@@ -19,7 +19,7 @@ import { applyChannel, drawChannel, rms } from './channel.js';
 import { mulberry32 } from './rng.js';
 import { FRAME_SAMPLES, frameEnergiesDb, isSilentPiece, speechActivity, speechLevelDb } from './speech-level.js';
 import { readerSplit, readLibriSpeakers, requireSharedData } from './shared-data.js';
-import { readWavMono, wavBytes } from './wav.js';
+import { joinSamples, readWavMono, wavBytes } from './wav.js';
 
 /** A 16 kHz 16-bit file of the shared data. */
 function readWav16k(file: string): Float32Array {
@@ -92,13 +92,7 @@ export function buildTurn(v: PreparedVoice, targetSec: number, rand: () => numbe
     parts.push(piece);
     len += piece.length;
   }
-  const out = new Float32Array(len);
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
+  return joinSamples(parts);
 }
 
 /** Seconds of time covered by at least one, and by at least two, of the intervals (samples). */
@@ -473,16 +467,12 @@ export function loadFilmVoices(set: 'calib' | 'test'): { readers: FilmVoice[]; e
       });
     }
     const sess = requireSharedData('sessions');
-    const parts = readdirSync(sess)
-      .filter((f) => SESSIONS_ONE_VOICE.some((id) => f === `trump-${id}.wav`))
-      .sort()
-      .map((f) => readWav16k(path.join(sess, f)));
-    const joined = new Float32Array(parts.reduce((s, p) => s + p.length, 0));
-    let o = 0;
-    for (const p of parts) {
-      joined.set(p, o);
-      o += p.length;
-    }
+    const joined = joinSamples(
+      readdirSync(sess)
+        .filter((f) => SESSIONS_ONE_VOICE.some((id) => f === `trump-${id}.wav`))
+        .sort()
+        .map((f) => readWav16k(path.join(sess, f))),
+    );
     extras.push({ id: 'Tsessions', sex: 'M', audio: joined, source: 'sessions' });
   }
   return { readers, extras };

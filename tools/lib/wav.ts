@@ -45,6 +45,17 @@ export function readWavMono(file: string): { samples: Float32Array; rateHz: numb
   throw new Error(`${file}: no data chunk`);
 }
 
+/** The pieces of audio one after another, in one array. */
+export function joinSamples(parts: readonly Float32Array[]): Float32Array {
+  const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}
+
 /** WAV bytes of one or more equally long channels, 16-bit PCM (clipped) or 32-bit float. */
 export function wavBytes(channels: readonly Float32Array[], rateHz: number, encoding: 's16' | 'f32'): Buffer {
   const nCh = channels.length;
