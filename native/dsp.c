@@ -517,6 +517,7 @@ typedef struct {
   u32 bands;
   double preemph;
   double log_floor;
+  u32 remove_dc;   /* subtract the frame mean first (Kaldi), or not (SIDEKIT) */
   double *window;  /* L */
   double *tw;      /* W_n^j = (cos, -sin)(2 pi j / n), j < n */
   u32 *rev;        /* bit reversal permutation of m */
@@ -543,13 +544,14 @@ EXPORT(dsp_kfb_destroy) void dsp_kfb_destroy(kfb_t *k) {
 }
 
 /*
- * win: window length L; n: FFT size (power of two >= max(L, 4)); window: L doubles;
+ * win: window length L; n: FFT size (power of two >= max(L, 4)); remove_dc: 1 to subtract each frame's
+ * mean first; window: L doubles;
  * table: W_n^j as (cos, -sin) double pairs, j < n; band_start/band_len: u32 per band, bins
  * below n/2; weights: the bands' weights back to back (sum of band_len doubles).
  * Returns 0 on a bad size or out of memory (nothing leaks).
  */
 EXPORT(dsp_kfb_create) kfb_t *dsp_kfb_create(u32 win, u32 n, u32 bands, double preemph, double log_floor,
-                                             const double *window, const double *table,
+                                             u32 remove_dc, const double *window, const double *table,
                                              const u32 *band_start, const u32 *band_len, const double *weights) {
   if (n < 4 || (n & (n - 1)) != 0 || win < 1 || win > n || bands < 1) return 0;
   kfb_t *k = (kfb_t *)zalloc(sizeof(kfb_t));
@@ -565,6 +567,7 @@ EXPORT(dsp_kfb_create) kfb_t *dsp_kfb_create(u32 win, u32 n, u32 bands, double p
   k->bands = bands;
   k->preemph = preemph;
   k->log_floor = log_floor;
+  k->remove_dc = remove_dc;
   k->window = (double *)zalloc(win * sizeof(double));
   k->tw = (double *)zalloc(2 * n * sizeof(double));
   k->rev = (u32 *)zalloc(m * sizeof(u32));
@@ -600,13 +603,15 @@ EXPORT(dsp_kfb_create) kfb_t *dsp_kfb_create(u32 win, u32 n, u32 bands, double p
   return k;
 }
 
-/* Remove the DC offset, pre-emphasise (the first sample against itself) and window one frame,
+/* Remove the DC offset (when asked), pre-emphasise (the first sample against itself) and window one frame,
    zero-padded to n; the same operations in the same order as kaldiFbank.ts, so the same doubles. */
 static void kfb_prepare(const kfb_t *k, const float *x, double *out) {
   u32 L = k->win;
   double mean = 0.0;
-  for (u32 i = 0; i < L; i++) mean += (double)x[i];
-  mean /= (double)L;
+  if (k->remove_dc) {
+    for (u32 i = 0; i < L; i++) mean += (double)x[i];
+    mean /= (double)L;
+  }
   double pre = k->preemph;
   for (u32 i = L - 1; i >= 1; i--) out[i] = ((double)x[i] - mean - pre * ((double)x[i - 1] - mean)) * k->window[i];
   out[0] = ((double)x[0] - mean) * (1.0 - pre) * k->window[0];

@@ -27,7 +27,7 @@ import { fileURLToPath } from 'node:url';
 import { CountSpeakersError } from '../errors/index.js';
 import { hannWindow, melFilterbank } from './filterbank.js';
 import { reflectIndex, stftFrameCount } from './frames.js';
-import { CAMPPLUS_FBANK_CONFIG, KALDI_LOG_FLOOR, kaldiFbankTables, kaldiFrameCount, type KaldiFbankConfig } from './kaldiFbank.js';
+import { CAMPPLUS_FBANK_CONFIG, kaldiFbankTables, kaldiFrameCount, type KaldiFbankConfig } from './kaldiFbank.js';
 import { validateMelConfig } from './melConfig.js';
 import type { FeatureBackend, MelConfig, MelSpectrogram } from './types.js';
 
@@ -70,6 +70,7 @@ interface DspExports {
     bands: number,
     preemphasis: number,
     logFloor: number,
+    removeDc: number,
     windowPtr: number,
     tablePtr: number,
     bandStartPtr: number,
@@ -421,7 +422,8 @@ export class WasmFeatureBackend implements FeatureBackend {
         n,
         bands,
         config.preemphasis,
-        KALDI_LOG_FLOOR,
+        config.logFloor,
+        config.removeDcOffset ? 1 : 0,
         windowPtr,
         tablePtr,
         startPtr,

@@ -4,6 +4,7 @@
  * inputs, so calibration can re-run it with other thresholds without re-analysing the audio.
  */
 import { measureFilm } from '../measures/index.js';
+import { speechShare } from '../music/config.js';
 import { centroidCosines, clusterSpeakers, clusterUniformity } from '../clustering/index.js';
 import { ownedFrames } from '../segmentation/chunks.js';
 import { reconstructTurns, speechSecBySpeaker, type LabelledWindow } from '../reconstruction/index.js';
@@ -37,6 +38,7 @@ export function assembleDiarization(file: string, a: FileAnalysis, cfg: Pipeline
   // Speakers counted (see counting.ts), named SPK01.. by decreasing speech.
   const level = clusterMedians(a, labels, numClusters, (c) => c.levelDb, -Infinity);
   const spread = clusterMedians(a, labels, numClusters, (c) => c.levelSpreadDb, Number.NaN);
+  const speechShares = clusterMeans(a, labels, numClusters, (c) => speechShare(c.musicProbs, cfg.speechMusic));
   const uniformity = clusterUniformity(a.embeddings, seconds, labels, numClusters, a.dim, cfg.uniformMinChunks);
   const verdicts = countingVerdicts(
     Array.from({ length: numClusters }, (_, k) => ({
@@ -44,6 +46,7 @@ export function assembleDiarization(file: string, a: FileAnalysis, cfg: Pipeline
       levelDb: level[k],
       levelSpreadDb: spread[k],
       uniformity: uniformity[k],
+      speechShare: speechShares[k],
     })),
     heard,
     cfg,
@@ -104,6 +107,19 @@ function clusterMedians(
     }
     return none;
   });
+}
+
+/** Per cluster, the mean of a chunk value over its chunks, weighted by their seconds (NaN values left out; NaN when none). */
+function clusterMeans(a: FileAnalysis, labels: Int32Array, numClusters: number, value: (c: AnalysedChunk) => number): number[] {
+  const sum = new Float64Array(numClusters);
+  const weight = new Float64Array(numClusters);
+  a.chunks.forEach((c, i) => {
+    const v = value(c);
+    if (Number.isNaN(v)) return;
+    sum[labels[i]] += v * c.seconds;
+    weight[labels[i]] += c.seconds;
+  });
+  return Array.from(sum, (s, k) => (weight[k] > 0 ? s / weight[k] : Number.NaN));
 }
 
 function round(x: number, digits: number): number {

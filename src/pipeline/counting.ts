@@ -2,7 +2,7 @@
  * The counting rule: which clusters of the clustering stage are speakers to count. Beside
  * speakers with too little speech and background voices, it turns away clusters that are not
  * a voice at all (music, animal sounds), which segmentation and the embedding model take for
- * one: a sound heard only where nobody else speaks and quieter than the voices (a music-only
+ * one: a sound the speech/music model hears as music nearly throughout (a singer, an instrument), a sound heard only where nobody else speaks and quieter than the voices (a music-only
  * passage), a sound whose every chunk embeds alike (a sustained instrument), a sound whose level does not
  * move as syllables do (whale song, a drone). Pure given the facts of each cluster, so tested with exact answers.
  */
@@ -19,6 +19,8 @@ export interface ClusterFacts {
   levelSpreadDb: number;
   /** Mean cosine between its embeddings two by two (clustering's clusterUniformity); NaN when too few to judge. */
   uniformity: number;
+  /** Share of its chunks the speech/music model hears as speech (mean weighted by seconds); NaN when unknown. */
+  speechShare: number;
 }
 
 export type CountingRule = Pick<
@@ -31,10 +33,11 @@ export type CountingRule = Pick<
   | 'uniformCosine'
   | 'uniformMinChunks'
   | 'steadySpreadDb'
+  | 'musicSpeechShare'
 >;
 
-/** Why a cluster is not counted: too little speech, a background voice, or not a voice (isolated, uniform, steady). */
-export type NotCounted = 'short' | 'background' | 'isolated' | 'uniform' | 'steady';
+/** Why a cluster is not counted: too little speech, a background voice, or not a voice (isolated, uniform, steady, music). */
+export type NotCounted = 'short' | 'background' | 'isolated' | 'uniform' | 'steady' | 'music';
 
 /** Per cluster (index = speaker of `turns`), why it is not counted, or null when it is a speaker. */
 export function countingVerdicts(
@@ -55,6 +58,7 @@ export function countingVerdicts(
     const f = facts[k];
     if (rule.uniformCosine > 0 && f.uniformity >= rule.uniformCosine) return 'uniform';
     if (f.levelSpreadDb < rule.steadySpreadDb) return 'steady';
+    if (f.speechShare < rule.musicSpeechShare) return 'music';
     if (
       rule.isolatedLevelDb > 0 &&
       f.levelDb <= loudest - rule.isolatedLevelDb &&

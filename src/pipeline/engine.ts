@@ -3,7 +3,8 @@
  *   1. segmentation   - pyannote segmentation-3.0 over 10 s windows stepping by stepSec:
  *                       up to 3 local speakers per window, with overlap
  *   2. embedding      - one CAM++ embedding per (window, local speaker), from its speech alone
- *   3. sex features   - from the same chunk of speech
+ *   3. sex features   - from the same chunk of speech, and how much of it sounds like speech
+ *                       rather than music (speech/music model)
  *   4. clustering     - embeddings -> global speakers (assemble.ts)
  *   5. reconstruction - local activity of every window, mapped to global speakers -> turns,
  *                       both speakers where they overlap (assemble.ts)
@@ -24,6 +25,7 @@ import type { Counts, Diarization, DiarizeOptions, ProgressEvent, Sex } from '..
 import { assembleDiarization } from './assemble.js';
 import { mergeOverrides, overridesFromOptions, validatePipelineConfig, type PipelineConfig, type PipelineOverrides } from './config.js';
 import { SexModel } from '../sex/model.js';
+import { SpeechMusic } from '../music/index.js';
 
 const SR = ENGINE_SAMPLE_RATE_HZ;
 
@@ -32,6 +34,13 @@ export interface SexStage {
   /** One row per chunk of one speaker's speech, with CAM++'s embedding of the same chunk. */
   features(chunk: Float32Array, speakerEmbedding: Float32Array): Promise<Float32Array>;
   decide(rows: readonly Float32Array[], weightsSec: readonly number[]): { sex: Sex; confidence: number };
+  dispose(): Promise<void>;
+}
+
+/** What the pipeline needs of the speech/music stage (SpeechMusic; tests may pass another). */
+export interface MusicStage {
+  /** Music probability of each patch of the chunk, patches every `stepFrames` 10 ms frames (empty when too short). */
+  patchMusic(chunk: Float32Array, stepFrames: number): Promise<Float32Array>;
   dispose(): Promise<void>;
 }
 
@@ -48,6 +57,7 @@ export interface EngineOptions {
   segmentation?: SegmentationModel;
   embedder?: SpeakerEmbedder;
   sex?: SexStage;
+  music?: MusicStage;
 }
 
 /** A speaker chunk: one local speaker's speech in one window, embedded. */
@@ -60,6 +70,8 @@ export interface AnalysedChunk {
   levelDb: number;
   /** How much its level moves from one 10 ms frame to the next (features/level.ts), dB; NaN when too short. */
   levelSpreadDb: number;
+  /** The speech/music model's music probability for each patch of it (music/); empty when too short. */
+  musicProbs: Float32Array;
 }
 
 /** Everything the stages after the streaming pass need (calibration re-runs them with other thresholds). */
@@ -86,6 +98,7 @@ export class Engine {
     private readonly segmentation: SegmentationModel,
     private readonly embedder: SpeakerEmbedder,
     private readonly sex: SexStage,
+    private readonly music: MusicStage,
     private readonly base: PipelineOverrides,
     /** Models the engine created (and so disposes); models passed in belong to the caller. */
     private readonly owned: Array<{ dispose(): Promise<void> }>,
@@ -111,7 +124,8 @@ export class Engine {
         options.embedder ??
         own(owned, await (embeddingThread ? CampPlusThread.create({ threads: 1 }) : CampPlusEmbedder.create({ threads: 1 })));
       const sex = options.sex ?? own(owned, await SexModel.create({ threads: 1 }));
-      return new Engine(segmentation, embedder, sex, base, owned);
+      const music = options.music ?? own(owned, await SpeechMusic.create({ threads: 1 }));
+      return new Engine(segmentation, embedder, sex, music, base, owned);
     } catch (e) {
       for (const m of owned) await m.dispose();
       throw e;
@@ -190,13 +204,15 @@ export class Engine {
       out.chunks.push(r.chunk);
       out.sexRows.push(r.sexRow);
     };
-    const submit = (audio: Float32Array, chunk: AnalysedChunk) => {
+    const submit = (audio: Float32Array, chunk: Omit<AnalysedChunk, 'musicProbs'>) => {
+      const music = this.music.patchMusic(audio, cfg.speechMusic.patchStepFrames);
+      music.catch(() => undefined);
       const job = this.embedder.embed(audio).then((e): Promise<Embedded> | null => {
         if (!e) return null;
         normalise(e);
         const row = sexQueue.then(() => this.sex.features(audio, e));
         sexQueue = row.catch(() => undefined);
-        return row.then((sexRow) => ({ chunk, embedding: e, sexRow }));
+        return Promise.all([row, music]).then(([sexRow, musicProbs]) => ({ chunk: { ...chunk, musicProbs }, embedding: e, sexRow }));
       });
       // Awaited in order below; this only keeps an early failure from being reported as unhandled.
       job.catch(() => undefined);

@@ -15,6 +15,7 @@ const rule: CountingRule = {
   uniformCosine: 0.93,
   uniformMinChunks: 4,
   steadySpreadDb: STEADY,
+  musicSpeechShare: 0.05,
 };
 
 const voice = (levelDb: number, over: Partial<ClusterFacts> = {}): ClusterFacts => ({
@@ -22,6 +23,7 @@ const voice = (levelDb: number, over: Partial<ClusterFacts> = {}): ClusterFacts 
   levelDb,
   levelSpreadDb: 9,
   uniformity: 0.6,
+  speechShare: 0.6,
   ...over,
 });
 
@@ -80,6 +82,18 @@ describe('countingVerdicts', () => {
     expect(countingVerdicts([voice(-20, { levelSpreadDb: 0.2 })], alone, { ...rule, steadySpreadDb: 0 })).toEqual([null]);
     // A spread that cannot be judged (NaN) is not held against a voice.
     expect(countingVerdicts([voice(-20, { levelSpreadDb: Number.NaN })], alone, rule)).toEqual([null]);
+  });
+
+  it('turns away a sound the speech/music model hears as music nearly throughout (a singer), even alone and loud', () => {
+    const alone = [turn(0, 0, 60)];
+    expect(countingVerdicts([voice(-20, { speechShare: 0.01 })], alone, rule)).toEqual(['music']);
+    expect(countingVerdicts([voice(-20, { speechShare: 0.05 })], alone, rule)).toEqual([null]);
+    expect(countingVerdicts([voice(-20, { speechShare: 0.01 })], alone, { ...rule, musicSpeechShare: 0 })).toEqual([null]);
+    // A share that cannot be judged (NaN: every chunk too short) is not held against a voice.
+    expect(countingVerdicts([voice(-20, { speechShare: Number.NaN })], alone, rule)).toEqual([null]);
+    // A voice over music is judged on its own share, not the song's.
+    const both = [turn(0, 0, 30), turn(1, 10, 20)];
+    expect(countingVerdicts([voice(-20, { speechShare: 0 }), voice(-18, { speechShare: 0.4 })], both, rule)).toEqual(['music', null]);
   });
 
   it('the loudest is taken among speakers with enough speech', () => {

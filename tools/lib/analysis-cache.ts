@@ -13,13 +13,13 @@ import type { Engine, FileAnalysis, PipelineConfig } from '../../src/pipeline/in
  * Bump when the streaming pass changes what it computes for the same file and config (which
  * frames are embedded, how): stale analyses are then not read.
  */
-const ANALYSIS_VERSION = 3;
+const ANALYSIS_VERSION = 5;
 
 /** The shipped models the analysis depends on (sex rows depend on the sex model's feature blocks, not its weights). */
 const MODELS_ID = (() => {
   const dir = fileURLToPath(new URL('../../models/', import.meta.url));
   const h = createHash('sha1');
-  for (const f of ['segmentation-3.0.onnx', 'campplus.onnx', 'voice-encoder.onnx']) {
+  for (const f of ['segmentation-3.0.onnx', 'campplus.onnx', 'voice-encoder.onnx', 'speech-music.onnx']) {
     const p = path.join(dir, f);
     if (existsSync(p)) h.update(String(statSync(p).size));
   }
@@ -28,16 +28,16 @@ const MODELS_ID = (() => {
   return h.digest('hex');
 })();
 
-/** The segmentation settings that change what is computed (the batch size only changes speed and memory). */
-function resultShaping(segmentation: PipelineConfig['segmentation']): unknown {
+/** The settings that change what is computed (the batch size only changes speed and memory). */
+function resultShaping(cfg: PipelineConfig): unknown {
   // Always 8, the former default, so analyses cached with it stay valid (key order kept).
-  return { ...segmentation, batchWindows: 8 };
+  return [{ ...cfg.segmentation, batchWindows: 8 }, cfg.speechMusic.patchStepFrames];
 }
 
 export async function cachedAnalysis(engine: Engine, file: string, cfg: PipelineConfig, cacheDir: string): Promise<FileAnalysis> {
   const st = statSync(file);
   const key = createHash('sha1')
-    .update(JSON.stringify([ANALYSIS_VERSION, path.resolve(file), st.size, st.mtimeMs, resultShaping(cfg.segmentation), MODELS_ID]))
+    .update(JSON.stringify([ANALYSIS_VERSION, path.resolve(file), st.size, st.mtimeMs, resultShaping(cfg), MODELS_ID]))
     .digest('hex');
   const p = path.join(cacheDir, `${key}.json`);
   if (existsSync(p)) return decode(JSON.parse(readFileSync(p, 'utf8')));
@@ -53,6 +53,7 @@ function encode(a: FileAnalysis) {
     windows: a.windows.map((w) => ({ startSample: w.startSample, active: Buffer.from(w.active).toString('base64') })),
     embeddings: Buffer.from(a.embeddings.buffer, a.embeddings.byteOffset, a.embeddings.byteLength).toString('base64'),
     sexRows: a.sexRows.map((r) => Array.from(r)),
+    chunks: a.chunks.map((c) => ({ ...c, musicProbs: Array.from(c.musicProbs) })),
   };
 }
 
@@ -64,6 +65,6 @@ function decode(o: ReturnType<typeof encode>): FileAnalysis {
     embeddings: new Float32Array(emb.buffer.slice(emb.byteOffset, emb.byteOffset + emb.byteLength)),
     sexRows: o.sexRows.map((r) => Float32Array.from(r)),
     // JSON writes NaN as null.
-    chunks: o.chunks.map((c) => ({ ...c, levelSpreadDb: c.levelSpreadDb ?? Number.NaN })),
+    chunks: o.chunks.map((c) => ({ ...c, levelSpreadDb: c.levelSpreadDb ?? Number.NaN, musicProbs: Float32Array.from(c.musicProbs) })),
   };
 }
