@@ -13,7 +13,7 @@
  * minClusterShare and foldThreshold; the pipeline's backgroundLevelDb and not-a-voice thresholds; reconstruction minGapSec and minFit).
  * The grid's values can be narrowed or widened by CAL_THRESHOLDS, CAL_MIN_CLUSTER_SEC, CAL_MIN_CLUSTER_SHARE, CAL_MIN_TRAIN_SEC,
  * CAL_BACKGROUND_DB, CAL_MIN_GAP_SEC, CAL_OWNER_WEIGHT, CAL_MIN_FIT, and the not-a-voice rule's CAL_ISOLATED_LEVEL_DB,
- * CAL_ISOLATED_GAP_SEC, CAL_ISOLATED_SHARE, CAL_UNIFORM_COSINE, CAL_STEADY_SPREAD_DB, CAL_MUSIC_SPEECH_SHARE, CAL_MUSIC_PROBABILITY (comma-separated; 0 = off). The default grid holds the shipped point and its neighbours.
+ * CAL_ISOLATED_GAP_SEC, CAL_ISOLATED_SHARE, CAL_UNIFORM_COSINE, CAL_STEADY_SPREAD_DB, CAL_MUSIC_SPEECH_SHARE, CAL_MUSIC_PROBABILITY, CAL_MUSIC_MIN_PATCHES (comma-separated; 0 = off). The default grid holds the shipped point and its neighbours.
  */
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -46,6 +46,7 @@ const UNIFORM_COSINE = values('CAL_UNIFORM_COSINE', '0.93');
 const STEADY_SPREAD_DB = values('CAL_STEADY_SPREAD_DB', '0,1');
 const MUSIC_SPEECH_SHARE = values('CAL_MUSIC_SPEECH_SHARE', '0,0.05');
 const MUSIC_PROBABILITY = values('CAL_MUSIC_PROBABILITY', '0.99,0.995');
+const MUSIC_MIN_PATCHES = values('CAL_MUSIC_MIN_PATCHES', '1,2');
 
 const cfg0 = validatePipelineConfig();
 const engine = await createEngine({ threads: Number(process.env.THREADS ?? 2) });
@@ -68,7 +69,7 @@ function grid(): void {
   const truths = new Map(dirs.map((d) => [d, readTruth(d)]));
   const rows: Array<Record<string, number>> = [];
   console.log(
-    'threshold minClusterSec minClusterShare minTrainSec foldThreshold background minGapSec ownerWeight minFit isolated(dB gapSec share) uniformCosine steadySpreadDb musicSpeechShare musicProbability | M/F exact | total within 1 | DER c0.25 | sex right',
+    'threshold minClusterSec minClusterShare minTrainSec foldThreshold background minGapSec ownerWeight minFit isolated(dB gapSec share) uniformCosine steadySpreadDb musicSpeechShare musicProbability musicMinPatches | M/F exact | total within 1 | DER c0.25 | sex right',
   );
   const points = product({
     threshold: THRESHOLDS,
@@ -87,6 +88,7 @@ function grid(): void {
     steadySpreadDb: STEADY_SPREAD_DB,
     musicSpeechShare: MUSIC_SPEECH_SHARE,
     musicProbability: MUSIC_PROBABILITY,
+    musicMinPatches: MUSIC_MIN_PATCHES,
   });
   for (const p of points) {
     const cfg = validatePipelineConfig({
@@ -97,7 +99,7 @@ function grid(): void {
       uniformCosine: p.uniformCosine,
       steadySpreadDb: p.steadySpreadDb,
       musicSpeechShare: p.musicSpeechShare,
-      speechMusic: { musicProbability: p.musicProbability },
+      speechMusic: { musicProbability: p.musicProbability, minPatches: p.musicMinPatches },
       clustering: {
         threshold: p.threshold,
         minClusterSec: p.minClusterSec,
@@ -121,7 +123,7 @@ function grid(): void {
     });
     console.log(
       `${p.threshold.toFixed(2)} ${String(p.minClusterSec).padStart(4)}  ${p.minClusterShare} ${p.minTrainSec} ${p.foldThreshold.toFixed(2)} ${String(p.backgroundLevelDb).padStart(3)} dB ${p.minGapSec.toFixed(1)} ${p.ownerWeight} ${p.minFit} ` +
-        `${p.isolatedLevelDb} dB ${p.isolatedGapSec} ${p.isolatedShare} ${p.uniformCosine} ${p.steadySpreadDb} ${p.musicSpeechShare} ${p.musicProbability} | ` +
+        `${p.isolatedLevelDb} dB ${p.isolatedGapSec} ${p.isolatedShare} ${p.uniformCosine} ${p.steadySpreadDb} ${p.musicSpeechShare} ${p.musicProbability} ${p.musicMinPatches} | ` +
         `${(100 * s.countsExactRate).toFixed(1)} % | ${(100 * s.speakerCountWithinOneRate).toFixed(1)} % | ${s.derCollar025.toFixed(2)} % ` +
         `(miss ${pct(scores, 'missedSec')}, fa ${pct(scores, 'falseAlarmSec')}, conf ${pct(scores, 'confusionSec')}) | ${(100 * s.sexAccuracy).toFixed(1)} %`,
     );
@@ -129,7 +131,7 @@ function grid(): void {
   const best = [...rows].sort((a, b) => b.exact - a.exact || a.der - b.der)[0];
   console.log(
     `best: threshold ${best.threshold}, minClusterSec ${best.minClusterSec}, minClusterShare ${best.minClusterShare}, minTrainSec ${best.minTrainSec}, foldThreshold ${best.foldThreshold}, backgroundLevelDb ${best.backgroundLevelDb}, minGapSec ${best.minGapSec}, ownerWeight ${best.ownerWeight}, minFit ${best.minFit}, ` +
-      `isolatedLevelDb ${best.isolatedLevelDb}, isolatedGapSec ${best.isolatedGapSec}, isolatedShare ${best.isolatedShare}, uniformCosine ${best.uniformCosine}, steadySpreadDb ${best.steadySpreadDb}, musicSpeechShare ${best.musicSpeechShare}, musicProbability ${best.musicProbability} (${files.length} files from ${dirs.join(', ')})`,
+      `isolatedLevelDb ${best.isolatedLevelDb}, isolatedGapSec ${best.isolatedGapSec}, isolatedShare ${best.isolatedShare}, uniformCosine ${best.uniformCosine}, steadySpreadDb ${best.steadySpreadDb}, musicSpeechShare ${best.musicSpeechShare}, musicProbability ${best.musicProbability}, musicMinPatches ${best.musicMinPatches} (${files.length} files from ${dirs.join(', ')})`,
   );
   if (jsonOut) writeFileSync(jsonOut, JSON.stringify({ dirs, files: files.length, grid: rows, best }, null, 2));
 }

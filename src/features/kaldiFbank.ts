@@ -7,6 +7,9 @@
  * window, zero-pad to a power of two, power spectrum, Kaldi's triangular mel bins (linear in
  * mel, the Nyquist bin weightless), log with a float32-epsilon floor. snip_edges: frames lie
  * wholly inside the signal, so n samples give 1 + floor((n - window) / hop) frames (0 if shorter).
+ *
+ * The same computation with SIDEKIT's choices (no DC removal, its own triangles, a plain Hann
+ * window) is the frontend of inaSpeechSegmenter's speech/music model: SPEECH_MUSIC_FBANK_CONFIG.
  */
 import { checkBoolean, checkNumber, checkOneOf, mergeConfig } from '../config/index.js';
 import { ConfigError } from '../errors/index.js';

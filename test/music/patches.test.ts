@@ -68,10 +68,15 @@ describe('standardisedPatches', () => {
 
 describe('speechShare', () => {
   it('counts the patches under the music probability', () => {
-    expect(speechShare([0.1, 0.995, 0.98, 1], { musicProbability: 0.99 })).toBe(0.5);
-    expect(speechShare([0.1, 0.995, 0.98, 1], { musicProbability: 0.5 })).toBe(0.25);
-    expect(speechShare([0.99], { musicProbability: 0.99 })).toBe(0);
-    expect(speechShare([], { musicProbability: 0.99 })).toBeNaN();
+    expect(speechShare([0.1, 0.995, 0.98, 1], { musicProbability: 0.99, minPatches: 1 })).toBe(0.5);
+    expect(speechShare([0.1, 0.995, 0.98, 1], { musicProbability: 0.5, minPatches: 1 })).toBe(0.25);
+    expect(speechShare([0.99], { musicProbability: 0.99, minPatches: 1 })).toBe(0);
+    expect(speechShare([], { musicProbability: 0.99, minPatches: 1 })).toBeNaN();
+  });
+
+  it('does not judge a chunk of fewer than minPatches patches', () => {
+    expect(speechShare([0.1, 0.2], { musicProbability: 0.99, minPatches: 3 })).toBeNaN();
+    expect(speechShare([0.1, 0.2, 1], { musicProbability: 0.99, minPatches: 3 })).toBeCloseTo(2 / 3, 12);
   });
 });
 
