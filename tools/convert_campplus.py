@@ -62,7 +62,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import hashlib
 import json
 import os
 import sys
@@ -75,6 +74,8 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 from torch import nn
+
+from tool_common import sha256  # tools/ is on sys.path when a tool runs
 
 REPO = Path(__file__).resolve().parent.parent
 MODELS = REPO / "models"
@@ -295,14 +296,6 @@ class CAMPPlus(nn.Module):
 # ----------------------------------------------------------------------------------------------------
 # helpers shared with tools/campplus_reference.py
 # ----------------------------------------------------------------------------------------------------
-def sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
 def load_campplus(pt: Path, check_sha: bool = True) -> CAMPPlus:
     """The original 3D-Speaker CAM++ (no final ReLU) with the checkpoint loaded strictly, in eval mode."""
     if check_sha:

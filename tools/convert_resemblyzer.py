@@ -26,7 +26,6 @@ It prints the max abs difference between torch and onnxruntime outputs and fails
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import shutil
 import sys
@@ -37,6 +36,8 @@ import numpy as np
 import onnx
 import onnxruntime as ort
 import torch
+
+from tool_common import sha256  # tools/ is on sys.path when a tool runs
 
 warnings.filterwarnings("ignore")
 import resemblyzer  # noqa: E402
@@ -77,14 +78,6 @@ class Encoder(torch.nn.Module):
         means = [o.mean(dim=1) for o in outputs[-2:]]
         hidden_mean = torch.cat([m / torch.norm(m, dim=1, keepdim=True) for m in means], dim=1)
         return embedding, hidden_mean
-
-
-def sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def main() -> int:

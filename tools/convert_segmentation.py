@@ -38,7 +38,6 @@ and prints the sha256 and size of the ONNX file.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import os
 import sys
@@ -47,6 +46,8 @@ from pathlib import Path
 
 import numpy as np
 import torch
+
+from tool_common import sha256  # tools/ is on sys.path when a tool runs
 
 REPO = Path(__file__).resolve().parent.parent
 MODELS = REPO / "models"
@@ -67,14 +68,6 @@ MAX_SPEAKERS_PER_FRAME = 2
 
 # Real 10 s chunks for the torch vs onnxruntime check (file relative to DATA, start sample).
 REAL_CHUNKS = [("ami/trn08.wav", 80000), ("ami/trn05.wav", 0), ("ina/lamartine.wav", 40000)]
-
-
-def sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def default_pt() -> Path:

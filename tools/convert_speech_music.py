@@ -12,7 +12,7 @@ Equality" (ICASSP 2018): 4 convolutions with batch normalisation and max pooling
 (speech, music); 1,449,026 parameters. Its input is one patch of 68 frames (0.68 s) of the first 21 of 24 log mel
 bands of SIDEKIT's frontend (25 ms Hann window, 10 ms hop, pre-emphasis 0.97 per frame, 512-point FFT, 24 HTK-mel
 triangles from 100 to 8000 Hz, natural log), standardised over the whole patch. The frontend is reproduced in
-TypeScript (src/features/sidekitMel.ts); tools/speech_music_reference.py writes its golden values.
+TypeScript (src/features/kaldiFbank.ts, SPEECH_MUSIC_FBANK_CONFIG); tools/speech_music_reference.py writes its golden values.
 
 Source: PyPI inaSpeechSegmenter==0.4.2 (MIT), inaSpeechSegmenter/keras_speech_music_cnn.hdf5 (Keras 2.3.1, TensorFlow
 backend). Later releases download the same file at run time; 0.4.2 is the last wheel that holds it.
@@ -34,7 +34,6 @@ It checks the model with onnx.checker, compares onnxruntime to Keras on random p
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import os
 import sys
@@ -45,6 +44,8 @@ import numpy as np
 import onnx
 from onnx import TensorProto, helper, numpy_helper
 
+from tool_common import sha256  # tools/ is on sys.path when a tool runs
+
 REPO = Path(__file__).resolve().parent.parent
 MODELS = REPO / "models"
 OUT = MODELS / "speech-music.onnx"
@@ -54,14 +55,6 @@ PACKAGE_VERSION = "0.4.2"
 PATH_IN_PACKAGE = "inaSpeechSegmenter/keras_speech_music_cnn.hdf5"
 PATCH_FRAMES, PATCH_BANDS = 68, 21
 BN_EPS = 1e-3
-
-
-def sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def read_layers(h5: Path) -> list[tuple[str, dict, dict]]:
@@ -249,7 +242,7 @@ def main() -> int:
                 "name": "patches",
                 "type": "float32",
                 "shape": ["batch", PATCH_FRAMES, PATCH_BANDS],
-                "note": "first 21 of 24 SIDEKIT log mel bands (src/features/sidekitMel.ts) over 68 frames of 10 ms, standardised over the patch",
+                "note": "first 21 of 24 SIDEKIT log mel bands (src/features/kaldiFbank.ts SPEECH_MUSIC_FBANK_CONFIG) over 68 frames of 10 ms, standardised over the patch",
             }
         ],
         "outputs": [{"name": "probs", "type": "float32", "shape": ["batch", 2], "note": "softmax over (speech, music)"}],
@@ -258,7 +251,8 @@ def main() -> int:
         "producedBy": "tools/convert_speech_music.py",
     }
     MANIFEST.write_text(json.dumps(manifest, indent=2) + "\n")
-    print(f"wrote {OUT} ({OUT.stat().st_size} bytes, sha256 {sha256(OUT)}); worst difference {worst:.2e}")
+    entry = manifest["models"]["speech-music"]
+    print(f"wrote {OUT} ({entry['bytes']} bytes, sha256 {entry['sha256']}); worst difference {worst:.2e}")
     return 0
 
 

@@ -9,34 +9,23 @@ Run with the venv of tools/requirements-convert.txt, from the repository root:
 from __future__ import annotations
 
 import json
-import math
 import sys
 from pathlib import Path
 
 import numpy as np
 import librosa
 
+from tool_common import lcg_noise, two_sines  # tools/ is on sys.path when a tool runs
+
 REPO = Path(__file__).resolve().parent.parent
 OUT = REPO / "test" / "features" / "librosa-goldens.json"
 SR, N_FFT, HOP, N_MELS = 16000, 400, 160, 40
 
 
-def lcg_noise(n: int, seed: int) -> np.ndarray:
-    """Same generator as test/features/signals.ts: 32-bit LCG (Numerical Recipes), uniform in [-0.5, 0.5)."""
-    out = np.empty(n, dtype=np.float64)
-    s = seed & 0xFFFFFFFF
-    for i in range(n):
-        s = (1664525 * s + 1013904223) & 0xFFFFFFFF
-        out[i] = s / 4294967296.0 - 0.5
-    return out.astype(np.float32)
-
-
 def signals() -> dict[str, np.ndarray]:
-    t = np.arange(16037, dtype=np.float64)
-    two_sines = (0.5 * np.sin(2 * math.pi * 440 * t / SR) + 0.25 * np.sin(2 * math.pi * 1234.5 * t / SR)).astype(np.float32)
     impulse = np.zeros(4000, dtype=np.float32)
     impulse[1000] = 1.0
-    return {"twoSines": two_sines, "impulse": impulse, "noise": lcg_noise(8000, 12345)}
+    return {"twoSines": two_sines(), "impulse": impulse, "noise": lcg_noise(8000, 12345)}
 
 
 def pick(mel: np.ndarray) -> list[list[float]]:

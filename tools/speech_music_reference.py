@@ -27,6 +27,8 @@ from pathlib import Path
 import numpy as np
 import soundfile as sf
 
+from tool_common import lcg_noise, two_sines  # tools/ is on sys.path when a tool runs
+
 REPO = Path(__file__).resolve().parent.parent
 OUT = REPO / "test" / "music" / "speech-music-goldens.json"
 PATCH_FRAMES, PATCH_BANDS = 68, 21
@@ -76,20 +78,8 @@ def patches_of(x: np.ndarray, step: int) -> np.ndarray:
     return p.reshape(len(p), PATCH_FRAMES, PATCH_BANDS).astype(np.float32)
 
 
-def lcg_noise(n: int, seed: int) -> np.ndarray:
-    """test/features/signals.ts lcgNoise: 32-bit LCG (Numerical Recipes), uniform in [-0.5, 0.5)."""
-    out = np.empty(n, dtype=np.float64)
-    s = seed & 0xFFFFFFFF
-    for i in range(n):
-        s = (1664525 * s + 1013904223) & 0xFFFFFFFF
-        out[i] = s / 4294967296.0 - 0.5
-    return out.astype(np.float32)
-
-
 def signals() -> dict[str, np.ndarray]:
-    t = np.arange(16037, dtype=np.float64)
-    two_sines = (0.5 * np.sin(2 * math.pi * 440 * t / 16000) + 0.25 * np.sin(2 * math.pi * 1234.5 * t / 16000)).astype(np.float32)
-    out = {"twoSines": two_sines, "noise": lcg_noise(16000, 12345)}
+    out = {"twoSines": two_sines(), "noise": lcg_noise(16000, 12345)}
     dialogue = load_16k(REPO / "fixtures" / "example" / "dialogue.wav")
     out["dialogue"] = dialogue
     return out
