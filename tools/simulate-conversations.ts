@@ -19,7 +19,7 @@
  * of the conversation, not a turn: scaled to speech loudness and labelled by its own level,
  * room tone would be a loud fake turn of that reader.
  *
- * --style film (calib and test only; tools/lib/film.ts): 1-6 speakers (or --min-speakers to
+ * --style film (tools/lib/film.ts): 1-6 speakers (or --min-speakers to
  * --max-speakers; 8 or more make files longer than 5 min) over 1.5-5 min, each
  * talking 20 s to minutes in several turns made of re-used pieces of their utterance, each turn
  * through its own synthetic room, EQ and level; real music beds (../shared/data/music) at
@@ -29,6 +29,12 @@
  *
  *   npx tsx tools/simulate-conversations.ts --style film --set calib --count 60   # bench/results/film-calib
  *   npx tsx tools/simulate-conversations.ts --style film --set test --count 100   # bench/results/film-test
+ * --beds-dir DIR takes the music beds from a folder of 16 kHz mono WAVs (tools/debian-music-beds.sh):
+ * the train set (training readers, 16 kHz mono files), which must not hear the benchmark's beds, and the
+ * held-out film-test-newbeds, music no threshold was chosen on:
+ *   npx tsx tools/simulate-conversations.ts --style film --set train --count 300 --seed 101 --beds-dir BEDS --out TRAIN
+ *   npx tsx tools/simulate-conversations.ts --style film --set test --count 40 --seed 31 --beds-dir NEWBEDS \
+ *       --out bench/results/film-test-newbeds
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -42,6 +48,8 @@ const SR = 16000;
 
 interface Args {
   set: 'calib' | 'test' | 'train';
+  /** Film style: music beds from this folder of 16 kHz mono WAVs instead of ../shared/data/music. */
+  bedsDir?: string;
   count: number;
   out: string;
   seed: number;
@@ -90,11 +98,14 @@ function parseArgs(argv: string[]): Args {
       a.beds = v as Args['beds'];
       bedsGiven = true;
     } else if (k === '--style') a.style = v as Args['style'];
+    else if (k === '--beds-dir') a.bedsDir = v;
     else throw new Error(`unknown argument ${k}`);
     i++;
   }
   if (a.style !== 'short' && a.style !== 'film') throw new Error(`--style must be short or film, received ${a.style}`);
-  if (a.style === 'film' && a.set === 'train') throw new Error('--style film makes calib and test sets only (--set calib or --set test)');
+  if (a.style === 'film' && a.set === 'train' && !a.bedsDir)
+    throw new Error('--style film --set train needs --beds-dir (16 kHz mono WAVs that are not the benchmark beds in ../shared/data/music)');
+  if (a.bedsDir && a.style !== 'film') throw new Error('--beds-dir is for --style film');
   if (!outGiven) a.out = a.style === 'film' ? `bench/results/film-${a.set}` : `bench/results/sim-${a.set}`;
   if (!bedsGiven && a.set === 'train') a.beds = 'synthetic';
   if (a.beds !== 'musan' && a.beds !== 'synthetic') throw new Error(`--beds must be musan or synthetic, received ${a.beds}`);
@@ -152,7 +163,7 @@ async function main(): Promise<void> {
   if (args.style === 'film') {
     mkdirSync(args.out, { recursive: true });
     const speakers = { min: args.minSpeakers, max: args.maxSpeakers };
-    writeFilmSet(args.set as 'calib' | 'test', args.count, args.out, args.seed, (s) => process.stdout.write(s), speakers);
+    writeFilmSet(args.set, args.count, args.out, args.seed, (s) => process.stdout.write(s), speakers, args.bedsDir);
     process.stdout.write(`wrote ${args.count} film conversations (${args.set} voices) to ${args.out}\n`);
     return;
   }

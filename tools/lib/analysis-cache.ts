@@ -15,13 +15,16 @@ import type { Engine, FileAnalysis, PipelineConfig } from '../../src/pipeline/in
  */
 const ANALYSIS_VERSION = 5;
 
-/** The shipped models the analysis depends on (sex rows depend on the sex model's feature blocks, not its weights). */
+/**
+ * The shipped models the analysis depends on, by content: a retrained model keeps its size (sex
+ * rows depend on the sex model's feature blocks, not its weights).
+ */
 const MODELS_ID = (() => {
   const dir = fileURLToPath(new URL('../../models/', import.meta.url));
   const h = createHash('sha1');
   for (const f of ['segmentation-3.0.onnx', 'campplus.onnx', 'voice-encoder.onnx', 'speech-music.onnx']) {
     const p = path.join(dir, f);
-    if (existsSync(p)) h.update(String(statSync(p).size));
+    if (existsSync(p)) h.update(readFileSync(p));
   }
   const sexModel = path.join(dir, 'sex-model.json');
   if (existsSync(sexModel)) h.update(JSON.stringify((JSON.parse(readFileSync(sexModel, 'utf8')) as { blocks?: unknown }).blocks));

@@ -450,7 +450,7 @@ function trimSilence(x: Float32Array): Float32Array {
  * the three librispeech-long readers outside the test set; for the test set also the three
  * long readings and the sessions man (his five one-voice recordings joined).
  */
-export function loadFilmVoices(set: 'calib' | 'test'): { readers: FilmVoice[]; extras: FilmVoice[] } {
+export function loadFilmVoices(set: 'train' | 'calib' | 'test'): { readers: FilmVoice[]; extras: FilmVoice[] } {
   const readers = readLibriSpeakers()
     .filter((r) => readerSplit(r.speaker) === set && r.seconds >= 4 && !LONG_READERS.includes(r.speaker))
     .map((r) => ({ id: `S${r.speaker}`, sex: r.sex, audio: trimSilence(readWav16k(r.file)), source: 'librispeech' as const }));
@@ -478,8 +478,8 @@ export function loadFilmVoices(set: 'calib' | 'test'): { readers: FilmVoice[]; e
   return { readers, extras };
 }
 
-export function loadMusicBeds(): Record<string, Float32Array> {
-  const dir = requireSharedData('music');
+/** The music beds: ../shared/data/music, or the 16 kHz mono WAVs of `dir` (training beds). */
+export function loadMusicBeds(dir = requireSharedData('music')): Record<string, Float32Array> {
   const beds: Record<string, Float32Array> = {};
   for (const f of readdirSync(dir)
     .filter((n) => n.endsWith('.wav'))
@@ -491,18 +491,21 @@ export function loadMusicBeds(): Record<string, Float32Array> {
 /**
  * Write `count` film conversations of a set to `outDir`. Speakers `speakers` per file (default
  * 1-6); in the test set about 30 % of files hold one of the long readers and about 15 % the sessions man.
+ * `bedsDir` replaces the shared music beds (the train set must not hear the benchmark's beds);
+ * the train set is written as 16 kHz mono float, the rate the segmentation model learns from.
  */
 export function writeFilmSet(
-  set: 'calib' | 'test',
+  set: 'train' | 'calib' | 'test',
   count: number,
   outDir: string,
   seed: number,
   log: (s: string) => void,
   speakers: { min: number; max: number } = { min: 1, max: 6 },
+  bedsDir?: string,
 ): void {
-  const rand = mulberry32(seed * 7919 + (set === 'test' ? 11 : 12));
+  const rand = mulberry32(seed * 7919 + (set === 'test' ? 11 : set === 'calib' ? 12 : 13));
   const { readers, extras } = loadFilmVoices(set);
-  const beds = loadMusicBeds();
+  const beds = bedsDir ? loadMusicBeds(bedsDir) : loadMusicBeds();
   const truth: Record<string, FilmTruth> = {};
   for (let c = 0; c < count; c++) {
     const uri = `film-${set}-${String(c + 1).padStart(3, '0')}`;
@@ -518,7 +521,8 @@ export function writeFilmSet(
     while (chosen.length < nSpk) chosen.push(pool.splice(Math.floor(rand() * pool.length), 1)[0]);
     const fileRand = mulberry32(Math.floor(rand() * 2 ** 31));
     const film = makeFilm(uri, chosen, beds, fileRand);
-    const format = drawFormat(rand);
+    const drawn = drawFormat(rand);
+    const format: FilmFormat = set === 'train' ? '16k-mono-f32' : drawn;
     film.truth.format = format;
     writeFileSync(path.join(outDir, `${uri}.wav`), encodeFilm(film.left, film.right, format));
     writeFileSync(path.join(outDir, `${uri}.rttm`), film.rttm.join('\n') + '\n');
