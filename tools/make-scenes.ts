@@ -6,7 +6,9 @@
  *   npx tsx tools/make-scenes.ts --count 20 --seconds 90 --out bench/results/scenes
  *   npx tsx tools/make-scenes.ts --count 1 --seconds 600 --cast F,F,M --out bench/results/scene-ffm
  *
- * Without --cast each scene gets 0-3 women and 0-3 men (at least one speaker).
+ * Without --cast each scene gets 0-3 women and 0-3 men (at least one speaker). --set calib takes the
+ * calibration readers instead of the held-out test readers, for choices made on scenes:
+ *   npx tsx tools/make-scenes.ts --set calib --count 20 --seconds 90 --out bench/results/scenes-calib
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -22,20 +24,23 @@ interface Args {
   seconds: number;
   out: string;
   seed: number;
+  set: 'test' | 'calib';
   cast?: Array<'M' | 'F'>;
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { count: 20, seconds: 90, out: 'bench/results/scenes', seed: 1 };
+  const a: Args = { count: 20, seconds: 90, out: 'bench/results/scenes', seed: 1, set: 'test' };
   for (let i = 0; i < argv.length; i += 2) {
     const [k, v] = [argv[i], argv[i + 1]];
     if (k === '--count') a.count = Number(v);
     else if (k === '--seconds') a.seconds = Number(v);
     else if (k === '--out') a.out = v;
     else if (k === '--seed') a.seed = Number(v);
+    else if (k === '--set') a.set = v as Args['set'];
     else if (k === '--cast') a.cast = v.split(',').map((s) => s.trim().toUpperCase() as 'M' | 'F');
-    else throw new Error(`unknown argument ${k} (expected --count, --seconds, --out, --seed, --cast)`);
+    else throw new Error(`unknown argument ${k} (expected --count, --seconds, --out, --seed, --set, --cast)`);
   }
+  if (a.set !== 'test' && a.set !== 'calib') throw new Error(`--set must be test or calib, received ${a.set}`);
   if (!(a.count >= 1 && a.seconds >= 20)) throw new Error('--count must be >= 1 and --seconds >= 20');
   if (a.cast && !a.cast.every((s) => s === 'M' || s === 'F')) throw new Error(`--cast expects a list of M and F, e.g. F,F,M`);
   return a;
@@ -53,7 +58,7 @@ for (let c = 0; c < args.count; c++) {
     const m = Math.max(f === 0 ? 1 : 0, Math.floor(rand() * 4));
     cast = [...Array<'F'>(f).fill('F'), ...Array<'M'>(m).fill('M')];
   }
-  const voices = pickSceneVoices(cast, rand);
+  const voices = pickSceneVoices(cast, rand, args.set);
   const scene = buildScene(voices, { seconds: args.seconds, seed: args.seed * 1000 + c });
   writeFileSync(path.join(args.out, `${uri}.wav`), wavFloat32Bytes(scene.samples));
   writeFileSync(path.join(args.out, `${uri}.rttm`), formatRttm(uri, scene.turns));
