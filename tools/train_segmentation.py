@@ -37,13 +37,11 @@ import soundfile as sf
 import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from convert_segmentation import default_pt, load_model  # noqa: E402
+from convert_segmentation import default_pt, load_model, powerset_classes  # noqa: E402
 from tool_common import sha256  # noqa: E402
 
 SR = 16000
 WINDOW = 160000
-# Powerset classes of pyannote's build_powerset_mapping(3, 2): [], [0], [1], [2], [0,1], [0,2], [1,2].
-CLASS_OF = {(): 0, (0,): 1, (1,): 2, (2,): 3, (0, 1): 4, (0, 2): 5, (1, 2): 6}
 PERMS = list(itertools.permutations(range(3)))
 LABEL_HOP_SEC = 0.01
 
@@ -77,11 +75,12 @@ class Conversations:
             self.activity.append(act)
         if not self.audio:
             raise ValueError(f"{folder}: no WAV files")
+        lengths = np.array([len(a) for a in self.audio], dtype=np.float64)
+        self.file_weights = lengths / lengths.sum()  # every second of audio equally likely
 
     def crop(self, rng: np.random.Generator, frame_centres_sec: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """A random 10 s crop and its [frames, 3] activity of the 3 most active local speakers."""
-        lengths = np.array([len(a) for a in self.audio], dtype=np.float64)
-        i = int(rng.choice(len(self.audio), p=lengths / lengths.sum()))
+        i = int(rng.choice(len(self.audio), p=self.file_weights))
         x = self.audio[i]
         start = int(rng.integers(0, max(1, len(x) - WINDOW)))
         wav = np.zeros(WINDOW, dtype=np.float32)
@@ -102,57 +101,50 @@ class Conversations:
         return y
 
 
-def powerset_targets(y: torch.Tensor) -> torch.Tensor:
-    """[batch, frames, 3] bool -> [perms, batch, frames] class index under each permutation of the slots."""
-    out = []
-    for p in PERMS:
-        yp = y[..., list(p)].long()
-        # Class index from the set of active slots (at most 2 active).
-        a, b, c = yp[..., 0], yp[..., 1], yp[..., 2]
-        idx = torch.zeros_like(a)
-        idx = torch.where((a == 1) & (b == 0) & (c == 0), 1, idx)
-        idx = torch.where((a == 0) & (b == 1) & (c == 0), 2, idx)
-        idx = torch.where((a == 0) & (b == 0) & (c == 1), 3, idx)
-        idx = torch.where((a == 1) & (b == 1), 4, idx)
-        idx = torch.where((a == 1) & (c == 1), 5, idx)
-        idx = torch.where((b == 1) & (c == 1), 6, idx)
-        out.append(idx)
-    return torch.stack(out)
+class Powerset:
+    """The checkpoint's powerset classes (read from its mapping, not assumed): class <-> active local speakers."""
 
+    def __init__(self, classes: list[list[int]]):
+        self.multilabel = torch.zeros((len(classes), 3), dtype=torch.bool)  # class -> active slots
+        self.class_of_mask = torch.zeros(8, dtype=torch.long)  # bit mask of active slots -> class
+        for k, members in enumerate(classes):
+            self.multilabel[k, members] = True
+            self.class_of_mask[sum(1 << j for j in members)] = k
 
-MULTILABEL = torch.tensor([[0, 0, 0], [1, 0, 0], [0, 1, 0], [0, 0, 1], [1, 1, 0], [1, 0, 1], [0, 1, 1]], dtype=torch.bool)
+    def targets(self, y: torch.Tensor) -> torch.Tensor:
+        """[batch, frames, 3] bool (at most 2 active) -> [perms, batch, frames] class under each slot permutation."""
+        bits = torch.tensor([1, 2, 4])
+        return torch.stack([self.class_of_mask[(y[..., list(p)].long() * bits).sum(-1)] for p in PERMS])
 
+    def loss(self, log_probs: torch.Tensor, y: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """Mean powerset NLL under each sample's best permutation, and that permutation per sample."""
+        nll = torch.stack([-log_probs.gather(-1, t.unsqueeze(-1)).squeeze(-1).mean(-1) for t in self.targets(y)])
+        best, which = nll.min(dim=0)  # [B]
+        return best.mean(), which
 
-def pit_loss(log_probs: torch.Tensor, y: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-    """Mean powerset NLL under each sample's best permutation, and that permutation's frame errors
-    (missed + false + confused speaker-frames) per reference speaker-frame, summed over the batch."""
-    targets = powerset_targets(y)  # [P, B, F]
-    nll = torch.stack([-log_probs.gather(-1, t.unsqueeze(-1)).squeeze(-1).mean(-1) for t in targets])  # [P, B]
-    best, which = nll.min(dim=0)
-    with torch.no_grad():
-        hyp = MULTILABEL[log_probs.argmax(-1)]  # [B, F, 3]
-        errs = torch.zeros(())
+    def frame_errors(self, log_probs: torch.Tensor, y: torch.Tensor, which: torch.Tensor) -> tuple[int, int]:
+        """Missed + false + confused speaker-frames of the argmax under the best permutation, and reference ones."""
+        hyp = self.multilabel[log_probs.argmax(-1)]  # [B, F, 3]
+        errs = 0
         for b in range(y.shape[0]):
             ref = y[b][:, list(PERMS[int(which[b])])]
-            nref = ref.sum(-1)
-            nhyp = hyp[b].sum(-1)
-            ncorrect = (ref & hyp[b]).sum(-1)
-            errs = errs + (torch.maximum(nref, nhyp) - ncorrect).sum()
-        ref_frames = y.sum()
-    return best.mean(), torch.stack([errs, ref_frames.float()])
+            errs += int((torch.maximum(ref.sum(-1), hyp[b].sum(-1)) - (ref & hyp[b]).sum(-1)).sum())
+        return errs, int(y.sum())
 
 
-def evaluate(model, batches) -> tuple[float, float]:
+def evaluate(model, powerset: Powerset, batches) -> tuple[float, float]:
     model.eval()
-    tot, counts = 0.0, torch.zeros(2)
+    tot, errs, ref = 0.0, 0, 0
     with torch.no_grad():
         for x, y in batches:
-            loss, c = pit_loss(model(x), y)
+            log_probs = model(x)
+            loss, which = powerset.loss(log_probs, y)
+            e, r = powerset.frame_errors(log_probs, y, which)
             tot += float(loss) * x.shape[0]
-            counts += c
+            errs, ref = errs + e, ref + r
     model.train()
     n = sum(x.shape[0] for x, _ in batches)
-    return tot / n, float(counts[0] / counts[1])
+    return tot / n, errs / ref
 
 
 def main() -> None:
@@ -175,6 +167,7 @@ def main() -> None:
     rng = np.random.default_rng(args.seed)
     pt = args.pt or default_pt()
     model, payload = load_model(pt)
+    powerset = Powerset(powerset_classes(payload))
     n_frames = int(model.num_frames(WINDOW))
     step = model.receptive_field_size(num_frames=2) - model.receptive_field_size(num_frames=1)
     size = model.receptive_field_size(num_frames=1)
@@ -193,7 +186,7 @@ def main() -> None:
         xs, ys = zip(*(val.crop(vrng, frame_centres_sec) for _ in range(args.batch)))
         val_batches.append((torch.from_numpy(np.stack(xs))[:, None, :], torch.from_numpy(np.stack(ys))))
 
-    best_loss, best_err = evaluate(model, val_batches)
+    best_loss, best_err = evaluate(model, powerset, val_batches)
     print(f"step 0  val loss {best_loss:.4f}  frame error {100 * best_err:.2f} %", flush=True)
     hours = sum(len(a) for a in train.audio) / SR / 3600
 
@@ -223,14 +216,14 @@ def main() -> None:
         # Level varies between films: a random gain of -12..+6 dB per crop.
         x = x * torch.from_numpy((10 ** (rng.uniform(-12, 6, size=(args.batch, 1, 1)) / 20)).astype(np.float32))
         y = torch.from_numpy(np.stack(ys))
-        loss, _ = pit_loss(model(x), y)
+        loss, _ = powerset.loss(model(x), y)
         opt.zero_grad()
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 5.0)
         opt.step()
         run = 0.98 * run + 0.02 * loss.item() if it > 1 else loss.item()
         if it % args.eval_every == 0 or it == args.steps:
-            vl, ve = evaluate(model, val_batches)
+            vl, ve = evaluate(model, powerset, val_batches)
             kept = vl < best_loss
             if kept:
                 best_loss = vl

@@ -521,6 +521,7 @@ export function writeFilmSet(
     while (chosen.length < nSpk) chosen.push(pool.splice(Math.floor(rand() * pool.length), 1)[0]);
     const fileRand = mulberry32(Math.floor(rand() * 2 ** 31));
     const film = makeFilm(uri, chosen, beds, fileRand);
+    // Drawn for every set, so the random sequence (and the calib and test files) stay as they were.
     const drawn = drawFormat(rand);
     const format: FilmFormat = set === 'train' ? '16k-mono-f32' : drawn;
     film.truth.format = format;
