@@ -9,6 +9,9 @@
  * Without --cast each scene gets 0-3 women and 0-3 men (at least one speaker). --set calib takes the
  * calibration readers instead of the held-out test readers, for choices made on scenes:
  *   npx tsx tools/make-scenes.ts --set calib --count 20 --seconds 90 --out bench/results/scenes-calib
+ * and --set train the training readers, quick exchanges to fine-tune the segmentation model on
+ * (tools/train_segmentation.py):
+ *   npx tsx tools/make-scenes.ts --set train --count 150 --seconds 120 --seed 101 --out TRAIN_SCENES
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -17,14 +20,14 @@ import { pickSceneVoices } from '../bench/lib/scene-voices.js';
 import { formatRttm } from '../src/io/index.js';
 import { measureFilm } from '../src/measures/index.js';
 import { mulberry32 } from './lib/rng.js';
-import { wavFloat32Bytes } from './lib/shared-data.js';
+import { type ReaderSplit, wavFloat32Bytes } from './lib/shared-data.js';
 
 interface Args {
   count: number;
   seconds: number;
   out: string;
   seed: number;
-  set: 'test' | 'calib';
+  set: ReaderSplit;
   cast?: Array<'M' | 'F'>;
 }
 
@@ -36,11 +39,11 @@ function parseArgs(argv: string[]): Args {
     else if (k === '--seconds') a.seconds = Number(v);
     else if (k === '--out') a.out = v;
     else if (k === '--seed') a.seed = Number(v);
-    else if (k === '--set') a.set = v as Args['set'];
+    else if (k === '--set') a.set = v as ReaderSplit;
     else if (k === '--cast') a.cast = v.split(',').map((s) => s.trim().toUpperCase() as 'M' | 'F');
     else throw new Error(`unknown argument ${k} (expected --count, --seconds, --out, --seed, --set, --cast)`);
   }
-  if (a.set !== 'test' && a.set !== 'calib') throw new Error(`--set must be test or calib, received ${a.set}`);
+  if (!(['test', 'calib', 'train'] as const).includes(a.set)) throw new Error(`--set must be test, calib or train, received ${a.set}`);
   if (!(a.count >= 1 && a.seconds >= 20)) throw new Error('--count must be >= 1 and --seconds >= 20');
   if (a.cast && !a.cast.every((s) => s === 'M' || s === 'F')) throw new Error(`--cast expects a list of M and F, e.g. F,F,M`);
   return a;

@@ -1,12 +1,13 @@
 /**
  * Voices for scripted scenes: held-out test readers of ../shared/data (tools/lib/shared-data.ts:
- * readerSplit), or calibration readers, for choosing on scenes without looking at the test readers.
+ * readerSplit), or calibration readers, for choosing on scenes without looking at the test readers,
+ * or training readers, for fine-tuning on quick exchanges.
  */
-import { readerSplit, readLibriSpeakers, readWav16k } from '../../tools/lib/shared-data.js';
+import { type ReaderSplit, readerSplit, readLibriSpeakers, readWav16k } from '../../tools/lib/shared-data.js';
 import type { SceneVoice } from './scene.js';
 
 /** One distinct reader per entry of `cast`, drawn with `rand`; ids are `<sex><rank>-<reader>`. */
-export function pickSceneVoices(cast: ReadonlyArray<'M' | 'F'>, rand: () => number, set: 'test' | 'calib' = 'test'): SceneVoice[] {
+export function pickSceneVoices(cast: ReadonlyArray<'M' | 'F'>, rand: () => number, set: ReaderSplit = 'test'): SceneVoice[] {
   // Utterances long enough to cut several different turns from.
   const pool = readLibriSpeakers().filter((r) => readerSplit(r.speaker) === set && r.seconds >= 8);
   return cast.map((sex, k) => {
