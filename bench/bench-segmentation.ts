@@ -1,5 +1,5 @@
 /**
- * Segmentation model speed: milliseconds per 10 s window of models/segmentation-3.0.onnx with
+ * Segmentation model speed: milliseconds per 10 s window of models/segmentation-3.0-film.onnx with
  * onnxruntime-node, at batch 1, 4 and 8, with 1 and 2 intra-op threads.
  *
  *   npm run bench:segmentation -- [--repeats 5] [--windows 16]
@@ -86,7 +86,7 @@ async function main(): Promise<void> {
     }
   }
   console.log(
-    `\nsegmentation-3.0 (models/segmentation-3.0.onnx), onnxruntime-node, ${windows} windows per pass, best of ${repeats}; audio: ${source}; load average ${loadavg()
+    `\nsegmentation-3.0 (models/segmentation-3.0-film.onnx), onnxruntime-node, ${windows} windows per pass, best of ${repeats}; audio: ${source}; load average ${loadavg()
       .map((v) => v.toFixed(2))
       .join(' ')} on this machine's cores`,
   );

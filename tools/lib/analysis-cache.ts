@@ -22,7 +22,7 @@ const ANALYSIS_VERSION = 5;
 const MODELS_ID = (() => {
   const dir = fileURLToPath(new URL('../../models/', import.meta.url));
   const h = createHash('sha1');
-  for (const f of ['segmentation-3.0.onnx', 'campplus.onnx', 'voice-encoder.onnx', 'speech-music.onnx']) {
+  for (const f of ['segmentation-3.0-film.onnx', 'campplus.onnx', 'voice-encoder.onnx', 'speech-music.onnx']) {
     const p = path.join(dir, f);
     if (existsSync(p)) h.update(readFileSync(p));
   }
