@@ -188,24 +188,23 @@ def main() -> None:
     best_loss, best_err = evaluate(model, powerset, val_batches)
     print(f"step 0  val loss {best_loss:.4f}  frame error {100 * best_err:.2f} %", flush=True)
     hours = sum(len(a) for a in train.audio) / SR / 3600
+    # What tools/convert_segmentation.py writes into the manifest about this fine-tuning. A run that starts from
+    # an earlier fine-tuning keeps the original model's hash and that run's facts.
+    start_sha, earlier = sha256(pt), payload.get("training")
+    run_facts = {
+        "script": "tools/train_segmentation.py",
+        "base_sha256": earlier["base_sha256"] if earlier else start_sha,
+        **({"start_sha256": start_sha, "earlier": earlier} if earlier else {}),
+        "train_dir": args.train.name, "train_files": len(train.audio), "train_hours": round(hours, 2),
+        "val_dir": args.val.name, "val_files": len(val.audio),
+        "batch": args.batch, "lr": args.lr, "seed": args.seed,
+        "val_loss_before": round(best_loss, 4), "val_frame_error_before": round(best_err, 4),
+    }
 
     def save(at_step: int, val_loss: float, val_err: float) -> None:
-        # What tools/convert_segmentation.py writes into the manifest about this fine-tuning.
-        training = {
-            "script": "tools/train_segmentation.py",
-            # A run that starts from an earlier fine-tuning keeps the original model's hash and that run's facts.
-            "base_sha256": earlier["base_sha256"] if earlier else sha256(pt),
-            **({"start_sha256": sha256(pt), "earlier": earlier} if earlier else {}),
-            "train_dir": args.train.name, "train_files": len(train.audio), "train_hours": round(hours, 2),
-            "val_dir": args.val.name, "val_files": len(val.audio),
-            "steps": at_step, "batch": args.batch, "lr": args.lr, "seed": args.seed,
-            "val_loss_before": round(val_loss0, 4), "val_frame_error_before": round(val_err0, 4),
-            "val_loss": round(val_loss, 4), "val_frame_error": round(val_err, 4),
-        }
+        training = {**run_facts, "steps": at_step, "val_loss": round(val_loss, 4), "val_frame_error": round(val_err, 4)}
         torch.save({**payload, "state_dict": model.state_dict(), "training": training}, args.out)
 
-    val_loss0, val_err0 = best_loss, best_err
-    earlier = payload.get("training")
     save(0, best_loss, best_err)
 
     model.train()

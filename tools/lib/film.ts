@@ -18,7 +18,7 @@ import { makeNoise } from './augment.js';
 import { applyChannel, drawChannel, rms } from './channel.js';
 import { mulberry32 } from './rng.js';
 import { FRAME_SAMPLES, frameEnergiesDb, isSilentPiece, speechActivity, speechLevelDb } from './speech-level.js';
-import { readerSplit, readLibriSpeakers, requireSharedData } from './shared-data.js';
+import { type ReaderSplit, readerSplit, readLibriSpeakers, requireSharedData } from './shared-data.js';
 import { joinSamples, readWavMono, wavBytes } from './wav.js';
 
 /** A 16 kHz 16-bit file of the shared data. */
@@ -450,7 +450,7 @@ function trimSilence(x: Float32Array): Float32Array {
  * the three librispeech-long readers outside the test set; for the test set also the three
  * long readings and the sessions man (his five one-voice recordings joined).
  */
-export function loadFilmVoices(set: 'train' | 'calib' | 'test'): { readers: FilmVoice[]; extras: FilmVoice[] } {
+export function loadFilmVoices(set: ReaderSplit): { readers: FilmVoice[]; extras: FilmVoice[] } {
   const readers = readLibriSpeakers()
     .filter((r) => readerSplit(r.speaker) === set && r.seconds >= 4 && !LONG_READERS.includes(r.speaker))
     .map((r) => ({ id: `S${r.speaker}`, sex: r.sex, audio: trimSilence(readWav16k(r.file)), source: 'librispeech' as const }));
@@ -495,7 +495,7 @@ export function loadMusicBeds(dir = requireSharedData('music')): Record<string, 
  * the train set is written as 16 kHz mono float, the rate the segmentation model learns from.
  */
 export function writeFilmSet(
-  set: 'train' | 'calib' | 'test',
+  set: ReaderSplit,
   count: number,
   outDir: string,
   seed: number,
@@ -505,7 +505,7 @@ export function writeFilmSet(
 ): void {
   const rand = mulberry32(seed * 7919 + (set === 'test' ? 11 : set === 'calib' ? 12 : 13));
   const { readers, extras } = loadFilmVoices(set);
-  const beds = bedsDir ? loadMusicBeds(bedsDir) : loadMusicBeds();
+  const beds = loadMusicBeds(bedsDir);
   const truth: Record<string, FilmTruth> = {};
   for (let c = 0; c < count; c++) {
     const uri = `film-${set}-${String(c + 1).padStart(3, '0')}`;
